@@ -25,6 +25,7 @@ import picocli.CommandLine.Command;
             SubsetCommand.class,
             DataCommand.class,
             TrainCommand.class,
+            SweepCommand.class,
             CollectCommand.class,
             WeightsCommand.class,
             AnalyzeCommand.class,

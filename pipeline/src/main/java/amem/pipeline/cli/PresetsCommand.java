@@ -3,6 +3,8 @@ package amem.pipeline.cli;
 import amem.pipeline.config.ConfigKey;
 import amem.pipeline.config.ConfigSchema;
 import amem.pipeline.config.Presets;
+import amem.pipeline.hooks.CollectPresets;
+import amem.pipeline.sweep.SweepGrid;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -40,9 +42,22 @@ final class PresetsCommand implements Callable<Integer> {
             Presets.Preset preset = Presets.get(name);
             out.println("# " + preset.name() + ": " + preset.description());
             out.println(preset.resolve().toPrettyJson());
+            if (preset.isSweep()) {
+                SweepGrid grid = SweepGrid.parse(preset.grid(), preset.resolve());
+                out.println("# grid for `amem sweep --preset " + name + "`: " + grid.size() + " cells");
+                out.println(new com.google.gson.GsonBuilder().setPrettyPrinting().create().toJson(grid.toJson()));
+            }
         } else {
+            out.println("Training presets (amem train --preset NAME; those with a grid also amem sweep --preset NAME):");
             for (Presets.Preset preset : Presets.all()) {
-                out.printf("%-20s %s%n", preset.name(), preset.description());
+                String cells = preset.isSweep()
+                        ? "[grid: " + SweepGrid.parse(preset.grid(), preset.resolve()).size() + " cells] " : "";
+                out.printf("  %-24s %s%s%n", preset.name(), cells, preset.description());
+            }
+            out.println();
+            out.println("Activation collections (amem collect --preset NAME):");
+            for (CollectPresets.Preset preset : CollectPresets.all()) {
+                out.printf("  %-24s %s%n", preset.name(), preset.description());
             }
         }
         out.flush();

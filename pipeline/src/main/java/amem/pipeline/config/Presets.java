@@ -9,13 +9,21 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The bundled experiment presets: JSON resources {@code presets/<name>.json} holding a {@code description}
- * and a {@code config} object, listed in {@code presets/index.txt}.
+ * The bundled experiment presets: JSON resources {@code presets/<name>.json} holding a {@code description}, a
+ * {@code config} object and, for experiments that are grids of runs, a {@code grid} object that {@code amem sweep}
+ * expands (see {@code amem.pipeline.sweep.SweepGrid}); listed in {@code presets/index.txt}. {@code amem train}
+ * trains a preset's {@code config} as it is, grid or not.
  */
 public final class Presets {
 
     /** A named preset. */
-    public record Preset(String name, String description, JsonObject config) {
+    public record Preset(String name, String description, JsonObject config, JsonObject grid) {
+
+        /** Whether the preset defines a grid of runs for {@code amem sweep}. */
+        public boolean isSweep() {
+            return grid != null;
+        }
+
         /** The preset applied on top of the defaults. */
         public RunConfig resolve() {
             return RunConfig.defaults().merge(config);
@@ -46,7 +54,8 @@ public final class Presets {
         JsonObject json = RunConfig.parse(read(resource), resource);
         String description = json.has("description") ? json.get("description").getAsString() : "";
         JsonObject config = json.has("config") ? json.getAsJsonObject("config") : new JsonObject();
-        return new Preset(name, description, config);
+        JsonObject grid = json.has("grid") ? json.getAsJsonObject("grid") : null;
+        return new Preset(name, description, config, grid);
     }
 
     private static String read(String resource) {

@@ -18,10 +18,10 @@ import java.util.Map;
  * largest gradients, observers' statistics, the two ways to resume) and {@code FAULT.json}, which records the
  * sampler batches of the failed step so {@code --skip-bad-batch} can leave exactly those out.
  */
-final class FaultReport {
+public final class FaultReport {
 
     /** Written into the run directory when a non-finite loss or gradient stops training. */
-    static final String FILE = "FAULT.json";
+    public static final String FILE = "FAULT.json";
 
     private FaultReport() {}
 

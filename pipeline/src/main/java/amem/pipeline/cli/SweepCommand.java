@@ -1,0 +1,190 @@
+package amem.pipeline.cli;
+
+import amem.pipeline.config.ConfigException;
+import amem.pipeline.config.Presets;
+import amem.pipeline.config.RunConfig;
+import amem.pipeline.sweep.SlurmScript;
+import amem.pipeline.sweep.SweepPlan;
+import amem.pipeline.sweep.SweepRunner;
+import amem.pipeline.sweep.SweepTable;
+import amem.pipeline.train.Progress;
+import amem.pipeline.train.StopSignal;
+import amem.pipeline.train.TrainingRun;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import tech.tablesaw.api.Table;
+
+/** {@code amem sweep}: a grid of runs (model size × data size) from a preset, here or as a Slurm job array. */
+@Command(
+        name = "sweep",
+        mixinStandardHelpOptions = true,
+        sortOptions = false,
+        description = {
+            "Run a grid of experiments (model shapes x data sizes, THEORY.md section 4) from a preset with a grid.",
+            "The plan is frozen in DIR/sweep.json; cells run one after another into DIR/runs/<cell>; finished cells are",
+            "skipped, interrupted ones resumed; DIR/sweep.csv gets one row per cell. Run the same command again to continue.",
+            "  amem sweep --preset scaling-grid-tiny --set data.dir=data/qf        runs every cell here",
+            "  amem sweep --dir sweeps/scaling-grid-tiny --list                    the cells and their status",
+            "  amem sweep --preset scaling-grid --emit slurm --gpus 1 --time 24:00:00   writes DIR/slurm.sh",
+            "  amem sweep --dir DIR --cell 7                                       one cell (what each Slurm task runs)",
+            "Then: amem analyze --sweep DIR; amem report --sweep DIR."
+        })
+final class SweepCommand implements Callable<Integer> {
+
+    @Option(names = "--preset", description = "preset with a grid (see `amem presets`); starts or continues its sweep")
+    String preset;
+
+    @Option(names = "--dir", paramLabel = "DIR", description = "sweep directory (default: sweeps/<preset>)")
+    Path dir;
+
+    @Option(names = "--set", paramLabel = "KEY=VALUE",
+            description = "override a key of the base config for every cell, e.g. --set data.dir=data/qf (repeatable; new sweeps only)")
+    List<String> overrides = new ArrayList<>();
+
+    @Option(names = "--device", description = "auto | cpu | gpu | gpu:N for the cells run by this command")
+    String device;
+
+    @Option(names = "--cell", paramLabel = "K", description = "run only cell K (0-based; a Slurm array index)")
+    Integer cell;
+
+    @Option(names = "--list", description = "print the cells and their status, run nothing")
+    boolean list;
+
+    @Option(names = "--emit", paramLabel = "slurm", description = "write a job-array script instead of running: slurm")
+    String emit;
+
+    @Option(names = "--out", paramLabel = "FILE", description = "with --emit: where to write the script (default: DIR/slurm.sh)")
+    Path out;
+
+    @Option(names = "--partition", description = "with --emit slurm: #SBATCH --partition")
+    String partition;
+
+    @Option(names = "--account", description = "with --emit slurm: #SBATCH --account")
+    String account;
+
+    @Option(names = "--time", description = "with --emit slurm: #SBATCH --time per cell, e.g. 24:00:00")
+    String time;
+
+    @Option(names = "--gpus", defaultValue = "1", description = "with --emit slurm: GPUs per cell; 0 runs on CPUs (default: ${DEFAULT-VALUE})")
+    int gpus;
+
+    @Option(names = "--cpus-per-task", defaultValue = "8", description = "with --emit slurm: CPUs per cell (default: ${DEFAULT-VALUE})")
+    int cpusPerTask;
+
+    @Option(names = "--mem", description = "with --emit slurm: memory per cell, e.g. 64G")
+    String memory;
+
+    @Option(names = "--max-parallel", defaultValue = "0", paramLabel = "N",
+            description = "with --emit slurm: at most N cells at once (0: no limit; default: ${DEFAULT-VALUE})")
+    int maxParallel;
+
+    @Override
+    public Integer call() throws Exception {
+        SweepPlan plan = plan();
+        if (list) {
+            printTable(SweepTable.build(plan));
+            return 0;
+        }
+        if (emit != null) {
+            return emitScript(plan);
+        }
+        List<SweepPlan.Cell> cells = cell == null ? plan.cells() : List.of(plan.cell(cell));
+        List<String> runtime = device == null ? List.of() : List.of("train.device=" + device);
+        Progress progress = Progress.onStderr();
+        progress.message("sweep " + plan.dir() + ": " + plan.describe() + (cell == null ? "" : "; cell " + cell + " only"));
+        SweepRunner.Result result;
+        try (StopSignal stop = StopSignal.install()) {
+            result = SweepRunner.run(plan, cells, runtime, progress, TrainingRun.Options.defaults().stop(stop));
+        }
+        Path csv = plan.dir().resolve(SweepTable.FILE);
+        System.out.println("wrote " + csv);
+        if (result.interrupted() != null) {
+            System.out.println("sweep stopped during a cell; continue with: ./amem sweep --dir " + plan.dir());
+            String by = result.interrupted().stoppedBy();
+            return "SIGINT".equals(by) ? 130 : "SIGTERM".equals(by) ? 143 : 0;
+        }
+        for (SweepRunner.CellResult r : result.cells()) {
+            if (r.status().equals("failed")) {
+                System.out.println("failed: " + r.cell().name() + ": " + r.message());
+            }
+        }
+        if (result.failed() > 0) {
+            System.out.printf(Locale.ROOT, "%d of %d cells failed; fix the cause and run the same command again (finished cells "
+                    + "are skipped)%n", result.failed(), result.cells().size());
+            return AmemCli.EXIT_FAILED;
+        }
+        return 0;
+    }
+
+    private SweepPlan plan() throws java.io.IOException {
+        if (preset == null) {
+            if (dir == null) {
+                throw new ConfigException("give --preset NAME (a new or continued sweep) or --dir DIR (a sweep started before)");
+            }
+            if (!overrides.isEmpty()) {
+                throw new ConfigException("--set only applies when a sweep starts (with --preset); " + dir + " keeps its plan");
+            }
+            return SweepPlan.open(dir);
+        }
+        Presets.Preset p = Presets.get(preset);
+        if (!p.isSweep()) {
+            throw new ConfigException("preset " + preset + " has no grid: train it with `amem train --preset " + preset
+                    + " --run runs/NAME`; presets with a grid: " + String.join(", ",
+                    Presets.all().stream().filter(Presets.Preset::isSweep).map(Presets.Preset::name).toList()));
+        }
+        RunConfig base = p.resolve();
+        for (String assignment : overrides) {
+            base = base.withAssignment(assignment);
+        }
+        Path target = dir != null ? dir : Path.of("sweeps", preset);
+        return SweepPlan.create(target, preset, base, p.grid(), overrides);
+    }
+
+    private int emitScript(SweepPlan plan) throws java.io.IOException {
+        if (!"slurm".equals(emit)) {
+            throw new IllegalArgumentException("--emit " + emit + ": the only target is slurm");
+        }
+        if (cell != null) {
+            throw new IllegalArgumentException("--emit writes a script for every cell; do not combine it with --cell");
+        }
+        String jobName = "amem-" + plan.dir().toAbsolutePath().normalize().getFileName();
+        SlurmScript script = new SlurmScript(jobName.replaceAll("[^A-Za-z0-9._:+-]", "_"), partition, account, time, gpus,
+                cpusPerTask, memory, maxParallel, launcher(), Path.of("").toAbsolutePath());
+        Path target = out != null ? out : plan.dir().resolve("slurm.sh");
+        Files.createDirectories(plan.dir().resolve("slurm"));
+        amem.pipeline.run.AtomicFiles.writeString(target, script.render(plan));
+        target.toFile().setExecutable(true);
+        System.out.println("wrote " + target + " (" + plan.cells().size() + " array tasks); submit with: sbatch " + target);
+        return 0;
+    }
+
+    /** The {@code amem} launcher the script calls: the one that started this JVM (AMEM_LAUNCHER), else ./amem. */
+    private static Path launcher() {
+        String env = System.getenv("AMEM_LAUNCHER");
+        return Path.of(env != null && !env.isBlank() ? env : "amem").toAbsolutePath();
+    }
+
+    private static void printTable(Table table) {
+        System.out.printf(Locale.ROOT, "%5s  %-28s %-9s %12s %12s %10s %10s %8s%n", "index", "cell", "status", "N total",
+                "N non-emb", "D tokens", "best val", "step");
+        for (int i = 0; i < table.rowCount(); i++) {
+            System.out.printf(Locale.ROOT, "%5d  %-28s %-9s %12s %12s %10s %10s %8s%n", table.intColumn("index").get(i),
+                    table.stringColumn("cell").get(i), table.stringColumn("status").get(i),
+                    longText(table, "n_total", i), longText(table, "n_non_embedding", i), longText(table, "d_tokens", i),
+                    Double.isNaN(table.doubleColumn("best_val_loss").getDouble(i)) ? "-"
+                            : String.format(Locale.ROOT, "%.4f", table.doubleColumn("best_val_loss").getDouble(i)),
+                    longText(table, "steps", i));
+        }
+    }
+
+    private static String longText(Table table, String column, int row) {
+        var c = table.longColumn(column);
+        return c.isMissing(row) ? "-" : String.format(Locale.ROOT, "%,d", c.get(row));
+    }
+}
