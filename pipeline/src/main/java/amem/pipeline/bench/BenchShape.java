@@ -38,18 +38,8 @@ public record BenchShape(String name, String description, ModelConfig model, int
         return shape;
     }
 
-    /**
-     * Model FLOPs per trained token, forward and backward: {@code 6·N + 12·L·n·T} (nanoGPT / PaLM accounting),
-     * with N the parameters that take part in matrix products: all but the learned positions and, when the output
-     * layer is untied, the token embedding (a lookup, not a product). T is the context.
-     */
+    /** Model FLOPs per trained token ({@link amem.models.ModelFlops}). */
     public double flopsPerToken(int tokensPerSequence) {
-        long total = amem.models.ParameterCount.of(model).total();
-        long positions = model.architecture() == amem.models.Architecture.GPT2
-                ? (long) model.contextLength() * model.nEmbd() : 0;
-        long untiedEmbedding = model.architecture() == amem.models.Architecture.VANILLA
-                ? (long) model.vocabSize() * model.nEmbd() : 0;
-        long matmulParameters = total - positions - untiedEmbedding;
-        return 6.0 * matmulParameters + 12.0 * model.nLayer() * model.nEmbd() * tokensPerSequence;
+        return amem.models.ModelFlops.perToken(model, tokensPerSequence);
     }
 }

@@ -4,6 +4,7 @@ import amem.pipeline.config.ConfigException;
 import amem.pipeline.config.Presets;
 import amem.pipeline.config.RunConfig;
 import amem.pipeline.sweep.SlurmScript;
+import amem.pipeline.sweep.SweepEstimate;
 import amem.pipeline.sweep.SweepPlan;
 import amem.pipeline.sweep.SweepRunner;
 import amem.pipeline.sweep.SweepTable;
@@ -56,6 +57,13 @@ final class SweepCommand implements Callable<Integer> {
     @Option(names = "--list", description = "print the cells and their status, run nothing")
     boolean list;
 
+    @Option(names = "--estimate", description = "print each cell's training FLOPs, time at --tflops and memory, run nothing")
+    boolean estimate;
+
+    @Option(names = "--tflops", defaultValue = "25", paramLabel = "T",
+            description = "with --estimate: sustained TFLOP/s of one device (measure with `amem bench`; default: ${DEFAULT-VALUE})")
+    double tflops;
+
     @Option(names = "--emit", paramLabel = "slurm", description = "write a job-array script instead of running: slurm")
     String emit;
 
@@ -86,9 +94,13 @@ final class SweepCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        SweepPlan plan = plan();
+        SweepPlan plan = plan(!list && !estimate);
         if (list) {
             printTable(SweepTable.build(plan));
+            return 0;
+        }
+        if (estimate) {
+            printEstimate(SweepEstimate.of(plan, tflops));
             return 0;
         }
         if (emit != null) {
@@ -122,7 +134,8 @@ final class SweepCommand implements Callable<Integer> {
         return 0;
     }
 
-    private SweepPlan plan() throws java.io.IOException {
+    /** The plan of --preset (written to DIR/sweep.json when {@code write}) or of an existing --dir. */
+    private SweepPlan plan(boolean write) throws java.io.IOException {
         if (preset == null) {
             if (dir == null) {
                 throw new ConfigException("give --preset NAME (a new or continued sweep) or --dir DIR (a sweep started before)");
@@ -143,7 +156,8 @@ final class SweepCommand implements Callable<Integer> {
             base = base.withAssignment(assignment);
         }
         Path target = dir != null ? dir : Path.of("sweeps", preset);
-        return SweepPlan.create(target, preset, base, p.grid(), overrides);
+        return write ? SweepPlan.create(target, preset, base, p.grid(), overrides)
+                : SweepPlan.preview(target, preset, base, p.grid(), overrides);
     }
 
     private int emitScript(SweepPlan plan) throws java.io.IOException {
@@ -181,6 +195,19 @@ final class SweepCommand implements Callable<Integer> {
                             : String.format(Locale.ROOT, "%.4f", table.doubleColumn("best_val_loss").getDouble(i)),
                     longText(table, "steps", i));
         }
+    }
+
+    private static void printEstimate(SweepEstimate.Result estimate) {
+        System.out.printf(Locale.ROOT, "%5s  %-28s %14s %12s %10s %12s %10s %10s%n", "index", "cell", "parameters",
+                "tokens/step", "steps", "PFLOP", "hours", "memory");
+        for (SweepEstimate.Cell c : estimate.cells()) {
+            System.out.printf(Locale.ROOT, "%5d  %-28s %,14d %,12.0f %,10d %,12.1f %,10.2f %8.1f GiB%n", c.cell().index(),
+                    c.cell().name(), c.parameters(), c.tokensPerStep(), c.steps(), c.flops() / 1e15, c.hours(),
+                    c.memoryBytes() / (double) (1L << 30));
+        }
+        System.out.printf(Locale.ROOT, "total: %,.1f PFLOP = %,.1f device-hours at %.1f TFLOP/s sustained; the largest cell "
+                + "needs about %.1f GiB (estimate; evaluation not counted)%n", estimate.totalFlops() / 1e15,
+                estimate.totalHours(), estimate.teraflops(), estimate.peakMemoryBytes() / (double) (1L << 30));
     }
 
     private static String longText(Table table, String column, int row) {

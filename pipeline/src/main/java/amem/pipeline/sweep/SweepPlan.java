@@ -56,11 +56,22 @@ public final class SweepPlan {
      */
     public static SweepPlan create(Path dir, String preset, RunConfig base, JsonObject gridJson, List<String> overrides)
             throws IOException {
+        SweepPlan plan = preview(dir, preset, base, gridJson, overrides);
+        Path file = dir.resolve(FILE);
+        if (!Files.exists(file)) {
+            Files.createDirectories(dir);
+            AtomicFiles.writeString(file, new GsonBuilder().setPrettyPrinting().create().toJson(plan.toJson()) + "\n");
+        }
+        return plan;
+    }
+
+    /** The plan {@link #create} would return, without writing anything (for --list and --estimate). */
+    public static SweepPlan preview(Path dir, String preset, RunConfig base, JsonObject gridJson, List<String> overrides)
+            throws IOException {
         RunConfig absolute = withAbsoluteDataDir(base);
         SweepGrid grid = SweepGrid.parse(gridJson, absolute);
         SweepPlan plan = new SweepPlan(dir, preset, overrides, absolute, grid);
-        Path file = dir.resolve(FILE);
-        if (Files.exists(file)) {
+        if (Files.exists(dir.resolve(FILE))) {
             SweepPlan existing = open(dir);
             if (!existing.base.equals(plan.base) || !existing.grid.toJson().equals(plan.grid.toJson())) {
                 throw new ConfigException(dir + " already holds a different sweep (" + existing.describe()
@@ -68,8 +79,6 @@ public final class SweepPlan {
             }
             return existing;
         }
-        Files.createDirectories(dir);
-        AtomicFiles.writeString(file, new GsonBuilder().setPrettyPrinting().create().toJson(plan.toJson()) + "\n");
         return plan;
     }
 
