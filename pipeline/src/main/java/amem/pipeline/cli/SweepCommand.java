@@ -64,6 +64,10 @@ final class SweepCommand implements Callable<Integer> {
             description = "with --estimate: sustained TFLOP/s of one device (measure with `amem bench`; default: ${DEFAULT-VALUE})")
     double tflops;
 
+    @Option(names = "--step-floor-ms", defaultValue = "10", paramLabel = "MS",
+            description = "with --estimate: least time of one step (launch-bound small models; `amem bench` ms/step of a small shape; default: ${DEFAULT-VALUE})")
+    double stepFloorMs;
+
     @Option(names = "--emit", paramLabel = "slurm", description = "write a job-array script instead of running: slurm")
     String emit;
 
@@ -100,7 +104,7 @@ final class SweepCommand implements Callable<Integer> {
             return 0;
         }
         if (estimate) {
-            printEstimate(SweepEstimate.of(plan, tflops));
+            printEstimate(SweepEstimate.of(plan, tflops, stepFloorMs));
             return 0;
         }
         if (emit != null) {
@@ -205,9 +209,10 @@ final class SweepCommand implements Callable<Integer> {
                     c.cell().name(), c.parameters(), c.tokensPerStep(), c.steps(), c.flops() / 1e15, c.hours(),
                     c.memoryBytes() / (double) (1L << 30));
         }
-        System.out.printf(Locale.ROOT, "total: %,.1f PFLOP = %,.1f device-hours at %.1f TFLOP/s sustained; the largest cell "
-                + "needs about %.1f GiB (estimate; evaluation not counted)%n", estimate.totalFlops() / 1e15,
-                estimate.totalHours(), estimate.teraflops(), estimate.peakMemoryBytes() / (double) (1L << 30));
+        System.out.printf(Locale.ROOT, "total: %,.1f PFLOP, %,.1f device-hours at %.1f TFLOP/s sustained and at least %.1f ms "
+                + "per step; the largest cell needs about %.1f GiB (estimates; evaluation not counted)%n",
+                estimate.totalFlops() / 1e15, estimate.totalHours(), estimate.teraflops(), estimate.stepFloorMs(),
+                estimate.peakMemoryBytes() / (double) (1L << 30));
     }
 
     private static String longText(Table table, String column, int row) {

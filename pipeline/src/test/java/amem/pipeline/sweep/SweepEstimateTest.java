@@ -23,7 +23,7 @@ class SweepEstimateTest {
         SweepPlan plan = SweepPlan.preview(dir.resolve("s"), null, base,
                 SweepPlanTest.grid("{\"models\": [{\"name\": \"a\"}, {\"name\": \"b\", \"set\": {\"model.n_layer\": 4}}]}"),
                 List.of());
-        SweepEstimate.Result result = SweepEstimate.of(plan, 2.0);
+        SweepEstimate.Result result = SweepEstimate.of(plan, 2.0, 0);
         // GPT-2, V 1000, n 32, L 2, T 64, biases: blocks 12n^2+13n per layer, ln_f 2n, wte V n, wpe T n.
         long n = 32;
         long perLayer = 12 * n * n + 13 * n;
@@ -34,13 +34,16 @@ class SweepEstimateTest {
         assertEquals(expected, result.cells().get(0).flops(), expected * 1e-12);
         assertEquals(expected / 2e12 / 3600, result.cells().get(0).hours(), 1e-15);
         assertTrue(result.cells().get(1).flops() > result.cells().get(0).flops());
+        // a step floor above the FLOP time charges the floor for every step
+        double floorMs = 1e3 * expected / 100 / 2e12 * 10;
+        assertEquals(100 * floorMs / 1e3 / 3600, SweepEstimate.of(plan, 2.0, floorMs).cells().get(0).hours(), 1e-15);
         assertEquals(result.cells().get(0).flops() + result.cells().get(1).flops(), result.totalFlops(), 1e-3);
         assertEquals(result.cells().get(1).memoryBytes(), result.peakMemoryBytes());
         assertTrue(result.peakMemoryBytes() > 16 * total, "at least weights, gradients and both Adam moments");
         // without a store and without model.vocab_size the estimate says what it needs
         SweepPlan unknown = SweepPlan.preview(dir.resolve("t"), null, base.with("model.vocab_size", "0"),
                 SweepPlanTest.grid("{}"), List.of());
-        ConfigException e = assertThrows(ConfigException.class, () -> SweepEstimate.of(unknown, 2.0));
+        ConfigException e = assertThrows(ConfigException.class, () -> SweepEstimate.of(unknown, 2.0, 0));
         assertTrue(e.getMessage().contains("model.vocab_size"), e.getMessage());
     }
 }
