@@ -23,9 +23,11 @@ import org.knowm.xchart.style.markers.SeriesMarkers;
 
 /**
  * The report's charts, built with XChart in one style: white background, axis titles with units, a legend that
- * names every line, log scales where a curve spans more than a factor of a few.
+ * names every line, log scales where a curve spans more than a factor of a few. The chart factories used by the
+ * notebooks ({@code notebooks/}: {@link #loss}, {@link #accuracy}, {@link #perHook}, {@link #histogram}) are
+ * public so that a notebook draws exactly the report's figure.
  */
-final class Charts {
+public final class Charts {
 
     static final int WIDTH = 880;
     static final int HEIGHT = 440;
@@ -41,10 +43,10 @@ final class Charts {
             new float[] {1.5f, 4f}, 0f);
 
     /** A horizontal reference line drawn across a chart, e.g. the paper's bound. */
-    record Reference(String label, double value, Color color) {}
+    public record Reference(String label, double value, Color color) {}
 
     /** Plateau and early-stopping marks of one curve. */
-    record Marks(double plateau, long plateauFrom, long plateauTo, long minStep, double minLoss) {}
+    public record Marks(double plateau, long plateauFrom, long plateauTo, long minStep, double minLoss) {}
 
     private Charts() {}
 
@@ -77,7 +79,7 @@ final class Charts {
      * With {@code zoom} the chart leaves out the first evaluation (the untrained model) and fits the y axis to
      * the rest, so the approach to the references can be read; references outside that range are left out.
      */
-    static XYChart loss(String title, MetricsLog metrics, EvalLog eval, String validation, Marks marks,
+    public static XYChart loss(String title, MetricsLog metrics, EvalLog eval, String validation, Marks marks,
             List<Reference> references, boolean zoom) {
         XYChart chart = xy(title, "optimizer step", "loss (nats per token)");
         chart.getStyler().setLegendPosition(Styler.LegendPosition.InsideNE);
@@ -250,7 +252,7 @@ final class Charts {
     }
 
     /** Task accuracy per task set against steps. */
-    static XYChart accuracy(String title, List<EvalLog.Series> accuracies) {
+    public static XYChart accuracy(String title, List<EvalLog.Series> accuracies) {
         XYChart chart = xy(title, "optimizer step", "accuracy (fraction correct)");
         int i = 0;
         for (EvalLog.Series curve : accuracies) {
@@ -276,7 +278,7 @@ final class Charts {
      * @param hooks hook names in model order
      * @param series named value arrays, one value per hook
      */
-    static CategoryChart perHook(String title, String yTitle, List<String> hooks, List<String> names,
+    public static CategoryChart perHook(String title, String yTitle, List<String> hooks, List<String> names,
             List<double[]> series) {
         CategoryChart chart = new CategoryChartBuilder().width(WIDTH).height(HEIGHT).title(title)
                 .xAxisTitle("hook point (model order)").yAxisTitle(yTitle).build();
@@ -325,7 +327,7 @@ final class Charts {
     }
 
     /** Histograms of nearest-neighbour and pairwise distances of one hook (fractions per bin, as steps). */
-    static XYChart histogram(String hook, double[] edges, double[] nearest, double[] pairwise) {
+    public static XYChart histogram(String hook, double[] edges, double[] nearest, double[] pairwise) {
         XYChart chart = xy("Distances at " + hook, "distance (activation units)", "fraction of vectors / pairs per bin");
         addHistogram(chart, "nearest-neighbour distance", edges, nearest, PALETTE[0]);
         addHistogram(chart, "pairwise distance (subsample)", edges, pairwise, PALETTE[1]);
