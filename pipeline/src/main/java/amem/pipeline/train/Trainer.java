@@ -151,8 +151,10 @@ public final class Trainer {
                 for (TrainingObserver observer : observers) {
                     observer.afterStep(step, model);
                 }
+                // after a resume there is no evaluation of this session yet: say so rather than "val NaN (step -1)"
+                String val = lastEvalStep < 0 ? "val -" : String.format(Locale.ROOT, "val %.4f (step %d)", lastValLoss, lastEvalStep);
                 progress.update(step, settings.steps(), firstStep, String.format(Locale.ROOT,
-                        "loss %.4f  val %.4f (step %d)  %,.0f tok/s  %.0f ms/step", result.loss, lastValLoss, lastEvalStep,
+                        "loss %.4f  %s  %,.0f tok/s  %.0f ms/step", result.loss, val,
                         result.tokens / (emaMs / 1000.0), emaMs), evaluated || last);
                 if (!observers.isEmpty()) {
                     long[] phases = result.phases;
