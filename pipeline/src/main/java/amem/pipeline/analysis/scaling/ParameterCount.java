@@ -1,0 +1,48 @@
+package amem.pipeline.analysis.scaling;
+
+import java.util.Arrays;
+import java.util.stream.Collectors;
+
+/**
+ * Which model size N a scaling fit uses. THEORY.md §4 asks for both and for saying which: all parameters
+ * (embeddings included), and the non-embedding parameters ({@code ≈ 12 L n^2} for GPT-2 blocks). For small models
+ * the embeddings are a large share of the total, so the two counts can give visibly different exponents.
+ */
+public enum ParameterCount {
+    TOTAL("total", "total N"),
+    NON_EMBEDDING("non_embedding", "non-embedding N");
+
+    private final String label;
+    private final String description;
+
+    ParameterCount(String label, String description) {
+        this.label = label;
+        this.description = description;
+    }
+
+    /** The name written in tables ({@code total}, {@code non_embedding}). */
+    public String label() {
+        return label;
+    }
+
+    /** Words for a summary line ("non-embedding N"). */
+    public String description() {
+        return description;
+    }
+
+    /** The count of {@code cell} this kind selects. */
+    public long of(ScalingCell cell) {
+        return this == TOTAL ? cell.nTotal() : cell.nNonEmbedding();
+    }
+
+    /** Parses a {@link #label()}. */
+    public static ParameterCount parse(String text) {
+        for (ParameterCount count : values()) {
+            if (count.label.equals(text)) {
+                return count;
+            }
+        }
+        throw new IllegalArgumentException("parameter count \"" + text + "\" is not one of "
+                + Arrays.stream(values()).map(ParameterCount::label).collect(Collectors.joining(", ")));
+    }
+}
