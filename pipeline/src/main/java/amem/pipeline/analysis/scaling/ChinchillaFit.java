@@ -30,7 +30,7 @@ import org.apache.commons.math3.util.Pair;
  * {@link HuberLogLoss#pseudoResiduals}): it minimises the same function. On a 100-cell grid it converged from all
  * 4,500 starts in about 45 evaluations each, while commons-math3's nonlinear conjugate gradient (analytic gradient)
  * averaged 330, hit a 4,000-evaluation limit from a third of the starts and ended 16 times higher in objective on
- * this nearly-L1 loss, and BOBYQA failed from most starts at a hundred times the cost.
+ * this nearly-L1 loss, and BOBYQA stopped without converging from 70 % of the starts at about 70 times the cost.
  *
  * <p>Intervals come from a case bootstrap over cells: resample the cells with replacement (as multiplicities) and
  * refit from the full fit's optimum and the few grid starts that did best on the full data (the whole grid for
@@ -200,7 +200,7 @@ public final class ChinchillaFit {
      * @param convergedResamples resamples whose refit converged (the intervals are over these)
      * @param options options used
      */
-    public record Result(ParameterCount count, int cells, ChinchillaLaw law, double objective, int starts,
+    public record Result(CountKind count, int cells, ChinchillaLaw law, double objective, int starts,
             int convergedStarts, Interval e, Interval a, Interval b, Interval alpha, Interval beta, int resamples,
             int skippedResamples, int convergedResamples, Options options) {}
 
@@ -215,7 +215,7 @@ public final class ChinchillaFit {
     private ChinchillaFit() {}
 
     /** Fits the Chinchilla form to {@code cells} under {@code count}. */
-    public static Result fit(List<ScalingCell> cells, ParameterCount count, Options options) {
+    public static Result fit(List<ScalingCell> cells, CountKind count, Options options) {
         Set<Long> ns = new HashSet<>();
         Set<Long> ds = new HashSet<>();
         for (ScalingCell cell : cells) {

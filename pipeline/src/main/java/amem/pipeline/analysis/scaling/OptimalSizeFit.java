@@ -70,7 +70,7 @@ public final class OptimalSizeFit {
      * @param skippedResamples resamples skipped because all their points had the same D
      * @param options options used
      */
-    public record Result(ParameterCount count, List<Optimum> optima, LineFit line, Interval slope, Interval intercept,
+    public record Result(CountKind count, List<Optimum> optima, LineFit line, Interval slope, Interval intercept,
             int resamples, int skippedResamples, Options options) {
 
         /** The fitted optimal model size at data size {@code d}: {@code exp(a) d^b}. */
@@ -90,7 +90,7 @@ public final class OptimalSizeFit {
     private OptimalSizeFit() {}
 
     /** The per-D optima of {@code cells} under {@code count}, in increasing D. */
-    public static List<Optimum> optima(List<ScalingCell> cells, ParameterCount count) {
+    public static List<Optimum> optima(List<ScalingCell> cells, CountKind count) {
         Map<Long, List<ScalingCell>> byD = new TreeMap<>();
         for (ScalingCell cell : cells) {
             byD.computeIfAbsent(cell.d(), d -> new ArrayList<>()).add(cell);
@@ -112,7 +112,7 @@ public final class OptimalSizeFit {
     }
 
     /** Fits {@code log N* = a + b log D}; needs cells at 2 or more distinct data sizes. */
-    public static Result fit(List<ScalingCell> cells, ParameterCount count, Options options) {
+    public static Result fit(List<ScalingCell> cells, CountKind count, Options options) {
         List<Optimum> optima = optima(cells, count);
         if (optima.size() < 2) {
             throw new IllegalArgumentException(String.format(Locale.ROOT,

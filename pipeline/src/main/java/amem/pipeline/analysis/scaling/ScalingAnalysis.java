@@ -34,8 +34,8 @@ public final class ScalingAnalysis {
     public static final String OPTIMAL_SIZE_FILE = "optimal_size.csv";
     public static final String FITS_FILE = "scaling_fits.csv";
 
-    /** Text columns of sweep.csv; the rest are read as numbers. */
-    public static final Set<String> TEXT_COLUMNS = Set.of("cell", "model", "data", "status", "run");
+    /** Text columns of sweep.csv (as amem sweep writes them); the rest are read as numbers. */
+    public static final Set<String> TEXT_COLUMNS = Set.of("cell", "model", "data", "status", "run", "note");
     static final String[] REQUIRED = {"cell", "status", "n_total", "n_non_embedding", "d_tokens", "best_val_loss"};
     static final String DONE = "done";
 
@@ -77,8 +77,8 @@ public final class ScalingAnalysis {
      * @param chinchillaMissing per parameter count without a Chinchilla fit, why
      * @param options options used
      */
-    public record Result(SweepCells input, Map<ParameterCount, OptimalSizeFit.Result> optimalSize,
-            Map<ParameterCount, ChinchillaFit.Result> chinchilla, Map<ParameterCount, String> chinchillaMissing,
+    public record Result(SweepCells input, Map<CountKind, OptimalSizeFit.Result> optimalSize,
+            Map<CountKind, ChinchillaFit.Result> chinchilla, Map<CountKind, String> chinchillaMissing,
             Options options) {}
 
     private ScalingAnalysis() {}
@@ -146,10 +146,10 @@ public final class ScalingAnalysis {
             throw new AnalysisInputException(input.file() + ": no finished cell with a best validation loss ("
                     + input.rows() + " rows: " + skippedWords(input) + ")");
         }
-        Map<ParameterCount, OptimalSizeFit.Result> optimal = new EnumMap<>(ParameterCount.class);
-        Map<ParameterCount, ChinchillaFit.Result> chinchilla = new EnumMap<>(ParameterCount.class);
-        Map<ParameterCount, String> missing = new EnumMap<>(ParameterCount.class);
-        for (ParameterCount count : ParameterCount.values()) {
+        Map<CountKind, OptimalSizeFit.Result> optimal = new EnumMap<>(CountKind.class);
+        Map<CountKind, ChinchillaFit.Result> chinchilla = new EnumMap<>(CountKind.class);
+        Map<CountKind, String> missing = new EnumMap<>(CountKind.class);
+        for (CountKind count : CountKind.values()) {
             try {
                 optimal.put(count, OptimalSizeFit.fit(input.cells(), count, options.optimalSize()));
             } catch (IllegalArgumentException e) {
@@ -216,7 +216,7 @@ public final class ScalingAnalysis {
         return table;
     }
 
-    private static void row(Table table, String fit, ParameterCount count, String parameter, Interval value,
+    private static void row(Table table, String fit, CountKind count, String parameter, Interval value,
             int points) {
         table.stringColumn("fit").append(fit);
         table.stringColumn("count").append(count.label());
@@ -239,7 +239,7 @@ public final class ScalingAnalysis {
         SweepCells input = result.input();
         lines.add(String.format(Locale.ROOT, "%s: %d rows, %d finished cells used%s", input.file(), input.rows(),
                 input.cells().size(), input.skipped() == 0 ? "" : "; skipped " + skippedWords(input)));
-        for (ParameterCount count : ParameterCount.values()) {
+        for (CountKind count : CountKind.values()) {
             OptimalSizeFit.Result fit = result.optimalSize().get(count);
             if (fit != null) {
                 lines.addAll(optimalSizeLines(fit));

@@ -4,7 +4,7 @@ import java.util.Locale;
 
 /**
  * One finished cell of a model-size × data-size grid (THEORY.md §4): the data size D in training tokens, the model
- * size counted two ways (see {@link ParameterCount}), and the loss the fits use (the best validation loss, i.e. the
+ * size counted two ways (see {@link CountKind}), and the loss the fits use (the best validation loss, i.e. the
  * loss at the early-stopping point). Sizes must be positive and the loss positive and finite, since every fit works
  * on their logarithms.
  *
@@ -31,7 +31,7 @@ public record ScalingCell(String cell, long d, long nTotal, long nNonEmbedding, 
     }
 
     /** The model size {@code count} selects. */
-    public long n(ParameterCount count) {
+    public long n(CountKind count) {
         return count.of(this);
     }
 }

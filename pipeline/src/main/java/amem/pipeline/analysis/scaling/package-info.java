@@ -3,7 +3,7 @@
  *
  * <ul>
  *   <li>{@link amem.pipeline.analysis.scaling.ScalingCell} (one finished cell) and
- *       {@link amem.pipeline.analysis.scaling.ParameterCount} (all parameters or non-embedding ones).</li>
+ *       {@link amem.pipeline.analysis.scaling.CountKind} (all parameters or non-embedding ones).</li>
  *   <li>{@link amem.pipeline.analysis.scaling.OptimalSizeFit}: {@code N*(D) = argmin_N loss} and the slope of
  *       {@code log N*} on {@code log D} with a bootstrap interval (the claim {@code N = O(D^2)} predicts 2),
  *       by {@link amem.pipeline.analysis.scaling.LineFit}.</li>

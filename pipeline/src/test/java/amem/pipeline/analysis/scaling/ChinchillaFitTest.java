@@ -24,7 +24,7 @@ class ChinchillaFitTest {
     void recoversThePublishedFitFromNoisyData() {
         ChinchillaLaw truth = ChinchillaLaw.PUBLISHED;
         ChinchillaFit.Result fit = timed("published, 0.5 % noise", () -> ChinchillaFit.fit(
-                SyntheticGrids.chinchilla(truth, NS, DS, 0.005, 3), ParameterCount.TOTAL, ChinchillaFit.Options.defaults()));
+                SyntheticGrids.chinchilla(truth, NS, DS, 0.005, 3), CountKind.TOTAL, ChinchillaFit.Options.defaults()));
         assertEquals(36, fit.cells());
         assertEquals(4500, fit.starts());
         assertEquals(truth.alpha(), fit.law().alpha(), 0.03);
@@ -40,7 +40,7 @@ class ChinchillaFitTest {
     void recoversEveryParameterFromNoiseFreeData() {
         ChinchillaLaw truth = ChinchillaLaw.PUBLISHED;
         ChinchillaFit.Result fit = timed("published, no noise", () -> ChinchillaFit.fit(
-                SyntheticGrids.chinchilla(truth, NS, DS, 0, 0), ParameterCount.TOTAL,
+                SyntheticGrids.chinchilla(truth, NS, DS, 0, 0), CountKind.TOTAL,
                 ChinchillaFit.Options.defaults().withResamples(20)));
         assertEquals(truth.e(), fit.law().e(), 1e-3 * truth.e());
         assertEquals(truth.a(), fit.law().a(), 1e-2 * truth.a());
@@ -55,14 +55,14 @@ class ChinchillaFitTest {
     @Test
     void recoversAnotherLawSoNothingIsHardWired() {
         ChinchillaFit.Result noisy = timed("other law, 0.5 % noise", () -> ChinchillaFit.fit(
-                SyntheticGrids.chinchilla(OTHER, OTHER_NS, OTHER_DS, 0.005, 5), ParameterCount.TOTAL,
+                SyntheticGrids.chinchilla(OTHER, OTHER_NS, OTHER_DS, 0.005, 5), CountKind.TOTAL,
                 ChinchillaFit.Options.defaults()));
         assertEquals(OTHER.alpha(), noisy.law().alpha(), 0.03);
         assertEquals(OTHER.beta(), noisy.law().beta(), 0.03);
         assertEquals(OTHER.e(), noisy.law().e(), 0.05);
         assertContains(noisy, OTHER);
         ChinchillaFit.Result exact = timed("other law, no noise", () -> ChinchillaFit.fit(
-                SyntheticGrids.chinchilla(OTHER, OTHER_NS, OTHER_DS, 0, 0), ParameterCount.TOTAL,
+                SyntheticGrids.chinchilla(OTHER, OTHER_NS, OTHER_DS, 0, 0), CountKind.TOTAL,
                 ChinchillaFit.Options.defaults().withResamples(0)));
         assertEquals(OTHER.e(), exact.law().e(), 1e-3);
         assertEquals(OTHER.a(), exact.law().a(), 1e-2 * OTHER.a());
@@ -77,7 +77,7 @@ class ChinchillaFitTest {
         ChinchillaFit.Options coarse = ChinchillaFit.Options.defaults().withGrid(ChinchillaFit.Grid.coarse())
                 .withResamples(0);
         List<ScalingCell> cells = SyntheticGrids.chinchilla(ChinchillaLaw.PUBLISHED, NS, DS, 0.005, 3);
-        ChinchillaFit.Result fit = ChinchillaFit.fit(cells, ParameterCount.TOTAL, coarse);
+        ChinchillaFit.Result fit = ChinchillaFit.fit(cells, CountKind.TOTAL, coarse);
         assertEquals(72, fit.starts());
         // the reported objective is Σ Huber_δ(log L̂ − log L) of the reported law
         double sum = 0;
@@ -136,12 +136,12 @@ class ChinchillaFitTest {
         List<ScalingCell> four = SyntheticGrids.chinchilla(ChinchillaLaw.PUBLISHED, new double[] {1e6, 1e7},
                 new double[] {1e8, 1e9}, 0, 0);
         IllegalArgumentException few = assertThrows(IllegalArgumentException.class,
-                () -> ChinchillaFit.fit(four, ParameterCount.TOTAL, ChinchillaFit.Options.defaults()));
+                () -> ChinchillaFit.fit(four, CountKind.TOTAL, ChinchillaFit.Options.defaults()));
         assertTrue(few.getMessage().contains("at least 5 finished cells"), few.getMessage());
         assertTrue(few.getMessage().contains("got 4 cell(s)"), few.getMessage());
         List<ScalingCell> oneN = SyntheticGrids.chinchilla(ChinchillaLaw.PUBLISHED, new double[] {1e6}, DS, 0, 0);
         IllegalArgumentException sizes = assertThrows(IllegalArgumentException.class,
-                () -> ChinchillaFit.fit(oneN, ParameterCount.NON_EMBEDDING, ChinchillaFit.Options.defaults()));
+                () -> ChinchillaFit.fit(oneN, CountKind.NON_EMBEDDING, ChinchillaFit.Options.defaults()));
         assertTrue(sizes.getMessage().contains("1 distinct non-embedding N and 6 distinct D"), sizes.getMessage());
     }
 

@@ -50,7 +50,7 @@ class OptimalSizeFitTest {
     @Test
     void recoversAQuadraticOptimalSizeWithAnIntervalContainingTwo() {
         OptimalSizeFit.Result fit = OptimalSizeFit.fit(
-                SyntheticGrids.parabola(NS, DS, 1e-6, 2.0, 1.0, 0.005, 7), ParameterCount.TOTAL,
+                SyntheticGrids.parabola(NS, DS, 1e-6, 2.0, 1.0, 0.005, 7), CountKind.TOTAL,
                 OptimalSizeFit.Options.defaults());
         report("exponent 2", fit);
         assertEquals(6, fit.optima().size());
@@ -72,7 +72,7 @@ class OptimalSizeFitTest {
     @Test
     void recoversAnotherExponentSoTwoIsNotHardWired() {
         OptimalSizeFit.Result fit = OptimalSizeFit.fit(
-                SyntheticGrids.parabola(NS, DS, 3e-4, 1.5, 1.0, 0.005, 11), ParameterCount.TOTAL,
+                SyntheticGrids.parabola(NS, DS, 3e-4, 1.5, 1.0, 0.005, 11), CountKind.TOTAL,
                 OptimalSizeFit.Options.defaults());
         report("exponent 1.5", fit);
         assertEquals(1.5, fit.slope().estimate(), 0.1);
@@ -85,7 +85,7 @@ class OptimalSizeFitTest {
         // at the two largest D the true optimum c D² (1e8, 1e10) lies beyond the largest N tried (10^6.7)
         double[] ds = {1e4, 1e5, 1e7, 1e8};
         OptimalSizeFit.Result fit = OptimalSizeFit.fit(SyntheticGrids.parabola(NS, ds, 1e-6, 2.0, 1.0, 0, 1),
-                ParameterCount.TOTAL, OptimalSizeFit.Options.defaults());
+                CountKind.TOTAL, OptimalSizeFit.Options.defaults());
         List<OptimalSizeFit.Optimum> optima = fit.optima();
         assertFalse(optima.get(0).atGridEdge());
         assertFalse(optima.get(1).atGridEdge());
@@ -104,12 +104,12 @@ class OptimalSizeFitTest {
                 new ScalingCell("large", 1000, 1600, 900, 1.5),
                 new ScalingCell("b-small", 4000, 400, 100, 1.9),
                 new ScalingCell("b-large", 4000, 1600, 900, 1.2));
-        List<OptimalSizeFit.Optimum> total = OptimalSizeFit.optima(cells, ParameterCount.TOTAL);
+        List<OptimalSizeFit.Optimum> total = OptimalSizeFit.optima(cells, CountKind.TOTAL);
         assertEquals("middle", total.get(0).cell(), "tie at loss 1.5 goes to the smaller N");
         assertEquals(800, total.get(0).nStar());
         assertFalse(total.get(0).atGridEdge());
-        assertEquals(300, OptimalSizeFit.optima(cells, ParameterCount.NON_EMBEDDING).get(0).nStar());
-        OptimalSizeFit.Result fit = OptimalSizeFit.fit(cells, ParameterCount.NON_EMBEDDING,
+        assertEquals(300, OptimalSizeFit.optima(cells, CountKind.NON_EMBEDDING).get(0).nStar());
+        OptimalSizeFit.Result fit = OptimalSizeFit.fit(cells, CountKind.NON_EMBEDDING,
                 OptimalSizeFit.Options.defaults());
         assertEquals(Math.log(900.0 / 300) / Math.log(4000.0 / 1000), fit.slope().estimate(), 1e-12,
                 "two points: the line through them");
@@ -122,7 +122,7 @@ class OptimalSizeFitTest {
         List<ScalingCell> cells = List.of(new ScalingCell("a", 1000, 400, 100, 2.0),
                 new ScalingCell("b", 1000, 800, 300, 1.5));
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> OptimalSizeFit.fit(cells, ParameterCount.TOTAL, OptimalSizeFit.Options.defaults()));
+                () -> OptimalSizeFit.fit(cells, CountKind.TOTAL, OptimalSizeFit.Options.defaults()));
         assertTrue(e.getMessage().contains("2 or more distinct data sizes"), e.getMessage());
         assertTrue(e.getMessage().contains("D=1000"), e.getMessage());
         assertThrows(IllegalArgumentException.class, () -> new ScalingCell("bad", 0, 10, 10, 1.0));

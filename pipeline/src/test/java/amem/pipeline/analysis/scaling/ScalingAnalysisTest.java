@@ -20,7 +20,7 @@ import tech.tablesaw.api.Table;
 class ScalingAnalysisTest {
 
     private static final String HEADER =
-            "cell,model,data,status,run,n_total,n_non_embedding,d_tokens,best_val_loss,final_train_loss\n";
+            "cell,model,data,status,run,n_total,n_non_embedding,d_tokens,best_val_loss,final_train_loss,note\n";
     private static final long EMBEDDING = 5000;
 
     private static final ScalingAnalysis.Options QUICK = new ScalingAnalysis.Options(
@@ -38,7 +38,7 @@ class ScalingAnalysisTest {
             for (int j = 0; j < datas; j++) {
                 long n = 10_000L << (2 * i);
                 long d = 1_000_000L << j;
-                csv.append(String.format(Locale.ROOT, "m%d-d%d,m%d,d%d,done,runs/m%d-d%d,%d,%d,%d,%.6f,%.6f%n", i, j,
+                csv.append(String.format(Locale.ROOT, "m%d-d%d,m%d,d%d,done,runs/m%d-d%d,%d,%d,%d,%.6f,%.6f,%n", i, j,
                         i, j, i, j, n, n - EMBEDDING, d, 1 + 0.05 * (i - j) * (i - j), 0.9));
             }
         }
@@ -48,9 +48,11 @@ class ScalingAnalysisTest {
     @Test
     void roundTripSkipsUnfinishedRowsAndWritesBothTables(@TempDir Path dir) throws IOException {
         String csv = grid(5, 4)
-                + "m9-d0,m9,d0,failed,runs/m9-d0,100000000,99995000,1000000,,\n"
-                + "m9-d1,m9,d1,running,runs/m9-d1,100000000,99995000,2000000,1.5,\n"
-                + "m9-d2,m9,d2,done,runs/m9-d2,100000000,99995000,4000000,NaN,0.8\n";
+                // as amem sweep writes them: a refused cell with a note, a resumable one, a finished one whose
+                // validation loss is missing
+                + "m9-d0,m9,d0,failed,runs/m9-d0,100000000,99995000,1000000,,,\"too large for the device, 81 GiB\"\n"
+                + "m9-d1,m9,d1,partial,runs/m9-d1,100000000,99995000,2000000,1.5,,\n"
+                + "m9-d2,m9,d2,done,runs/m9-d2,100000000,99995000,4000000,NaN,0.8,\n";
         Files.writeString(dir.resolve("sweep.csv"), csv);
         ScalingAnalysis.Result result = ScalingAnalysis.analyse(dir, QUICK);
         ScalingAnalysis.write(result, dir.resolve("analysis"));
@@ -58,7 +60,7 @@ class ScalingAnalysisTest {
         ScalingAnalysis.SweepCells input = result.input();
         assertEquals(23, input.rows());
         assertEquals(20, input.cells().size());
-        assertEquals(2, input.notDone(), "failed and running");
+        assertEquals(2, input.notDone(), "failed and partial");
         assertEquals(1, input.noLoss(), "done but NaN");
         assertEquals(0, input.noSize());
 
@@ -100,7 +102,7 @@ class ScalingAnalysisTest {
         assertTrue(nonEmbeddingSlope > 2.1, "non-embedding counts give a steeper slope: " + nonEmbeddingSlope);
         assertEquals(nonEmbeddingSlope, value(fits, "optimal_size", "non_embedding", "slope", "estimate"), 1e-12);
 
-        ChinchillaFit.Result chinchilla = result.chinchilla().get(ParameterCount.NON_EMBEDDING);
+        ChinchillaFit.Result chinchilla = result.chinchilla().get(CountKind.NON_EMBEDDING);
         assertEquals(chinchilla.law().alpha(), value(fits, "chinchilla", "non_embedding", "alpha", "estimate"), 1e-12);
         assertEquals(chinchilla.law().e(), value(fits, "chinchilla", "non_embedding", "E", "estimate"), 1e-12);
         assertEquals(chinchilla.e().low(), value(fits, "chinchilla", "non_embedding", "E", "low"), 1e-12);
@@ -132,7 +134,7 @@ class ScalingAnalysisTest {
         ScalingAnalysis.Result result = ScalingAnalysis.analyse(sweep, QUICK);
         ScalingAnalysis.write(result, dir);
         assertTrue(result.chinchilla().isEmpty());
-        assertTrue(result.chinchillaMissing().get(ParameterCount.TOTAL).contains("at least 5 finished cells"));
+        assertTrue(result.chinchillaMissing().get(CountKind.TOTAL).contains("at least 5 finished cells"));
         Table fits = Tables.read(dir.resolve("scaling_fits.csv"), Set.of("fit", "count", "parameter"));
         assertEquals(8, fits.rowCount());
         assertEquals(Set.of("optimal_size"), Set.copyOf(fits.stringColumn("fit").asList()));
@@ -177,8 +179,10 @@ class ScalingAnalysisTest {
         IllegalArgumentException absent = assertThrows(IllegalArgumentException.class,
                 () -> ScalingAnalysis.analyse(dir.resolve("nowhere"), QUICK));
         assertTrue(absent.getMessage().contains("nowhere: no such file"), absent.getMessage());
-        assertThrows(IllegalArgumentException.class, () -> ParameterCount.parse("all"));
-        assertEquals(ParameterCount.NON_EMBEDDING, ParameterCount.parse("non_embedding"));
+        assertThrows(IllegalArgumentException.class, () -> CountKind.parse("all"));
+        assertEquals(CountKind.NON_EMBEDDING, CountKind.parse("non_embedding"));
+        assertEquals(7, CountKind.NON_EMBEDDING.of(new amem.models.ParameterCount(9, 7)));
+        assertEquals(9, CountKind.TOTAL.of(new amem.models.ParameterCount(9, 7)));
     }
 
     private static double value(Table fits, String fit, String count, String parameter, String column) {

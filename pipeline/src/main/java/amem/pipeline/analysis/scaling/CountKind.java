@@ -5,17 +5,18 @@ import java.util.stream.Collectors;
 
 /**
  * Which model size N a scaling fit uses. THEORY.md §4 asks for both and for saying which: all parameters
- * (embeddings included), and the non-embedding parameters ({@code ≈ 12 L n^2} for GPT-2 blocks). For small models
- * the embeddings are a large share of the total, so the two counts can give visibly different exponents.
+ * (embeddings included), and the non-embedding parameters ({@code ≈ 12 L n^2} for GPT-2 blocks), the two fields of
+ * {@link amem.models.ParameterCount}. For small models the embeddings are a large share of the total, so the two
+ * counts can give visibly different exponents.
  */
-public enum ParameterCount {
+public enum CountKind {
     TOTAL("total", "total N"),
     NON_EMBEDDING("non_embedding", "non-embedding N");
 
     private final String label;
     private final String description;
 
-    ParameterCount(String label, String description) {
+    CountKind(String label, String description) {
         this.label = label;
         this.description = description;
     }
@@ -35,14 +36,19 @@ public enum ParameterCount {
         return this == TOTAL ? cell.nTotal() : cell.nNonEmbedding();
     }
 
+    /** The count of a model this kind selects. */
+    public long of(amem.models.ParameterCount count) {
+        return this == TOTAL ? count.total() : count.nonEmbedding();
+    }
+
     /** Parses a {@link #label()}. */
-    public static ParameterCount parse(String text) {
-        for (ParameterCount count : values()) {
+    public static CountKind parse(String text) {
+        for (CountKind count : values()) {
             if (count.label.equals(text)) {
                 return count;
             }
         }
         throw new IllegalArgumentException("parameter count \"" + text + "\" is not one of "
-                + Arrays.stream(values()).map(ParameterCount::label).collect(Collectors.joining(", ")));
+                + Arrays.stream(values()).map(CountKind::label).collect(Collectors.joining(", ")));
     }
 }
