@@ -9,6 +9,10 @@ import amem.pipeline.analysis.RadiusAnalysis;
 import amem.pipeline.analysis.RadiusStatistic;
 import amem.pipeline.analysis.RunAnalysis;
 import amem.pipeline.analysis.RunFiles;
+import amem.pipeline.analysis.scaling.OptimalSizeFit;
+import amem.pipeline.analysis.scaling.ScalingAnalysis;
+import amem.pipeline.sweep.SweepPlan;
+import amem.pipeline.sweep.SweepTable;
 import amem.pipeline.train.DeviceSpec;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -35,11 +39,21 @@ import picocli.CommandLine.Parameters;
             "  amem analyze runs/NAME                      loss.csv (+ radius of runs/NAME/activations if any)",
             "  amem analyze --activations DIR              radius.csv and nn_distances.csv, one row per hook",
             "  amem analyze --activations HELDOUT --patterns TRAIN   also energy.csv",
+            "  amem analyze --sweep DIR                    N*(D) and Chinchilla fits of a sweep (THEORY.md section 4)",
         })
 final class AnalyzeCommand implements Callable<Integer> {
 
     @Parameters(arity = "0..*", paramLabel = "RUN", description = "run directories (runs/NAME)")
     List<Path> runs = new ArrayList<>();
+
+    @Option(names = "--sweep", paramLabel = "DIR",
+            description = "a sweep (amem sweep): refresh DIR/sweep.csv, then fit log N* against log D (bootstrap interval) and "
+                    + "the Chinchilla form; writes DIR/analysis/optimal_size.csv and scaling_fits.csv")
+    Path sweep;
+
+    @Option(names = "--bootstrap", defaultValue = "2000", paramLabel = "B",
+            description = "with --sweep: bootstrap resamples of the N* slope (default: ${DEFAULT-VALUE})")
+    int bootstrap;
 
     @Option(names = "--activations", paramLabel = "DIR",
             description = "activation dataset (DIR/<hook>/shard-NNNNN.npy) to measure; default: each RUN's activations/")
@@ -106,6 +120,12 @@ final class AnalyzeCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        if (sweep != null) {
+            if (!runs.isEmpty() || activations != null) {
+                throw new IllegalArgumentException("--sweep DIR analyses a whole sweep; give runs or --activations separately");
+            }
+            return analyseSweep();
+        }
         if (patterns != null && activations == null) {
             throw new IllegalArgumentException("--patterns needs --activations (the held-out vectors to compare with them)");
         }
@@ -158,6 +178,28 @@ final class AnalyzeCommand implements Callable<Integer> {
         } finally {
             engine.close();
         }
+        return 0;
+    }
+
+    private int analyseSweep() throws java.io.IOException {
+        if (bootstrap < 100) {
+            throw new IllegalArgumentException("--bootstrap must be at least 100, got " + bootstrap);
+        }
+        Path dir = Files.isRegularFile(sweep) ? sweep.toAbsolutePath().getParent() : sweep;
+        if (Files.isRegularFile(dir.resolve(SweepPlan.FILE))) {
+            SweepTable.write(SweepPlan.open(dir)); // the cells may have moved on since the sweep last wrote it
+        }
+        ScalingAnalysis.Options defaults = ScalingAnalysis.Options.defaults();
+        OptimalSizeFit.Options optimal = new OptimalSizeFit.Options(bootstrap, defaults.optimalSize().seed(),
+                defaults.optimalSize().level());
+        ScalingAnalysis.Result result = ScalingAnalysis.analyse(dir, new ScalingAnalysis.Options(optimal, defaults.chinchilla()));
+        Path target = out != null ? out : dir.resolve("analysis");
+        ScalingAnalysis.write(result, target);
+        for (String line : ScalingAnalysis.summaryLines(result)) {
+            System.out.println(line);
+        }
+        System.out.println("wrote " + target.resolve(ScalingAnalysis.OPTIMAL_SIZE_FILE) + " and "
+                + target.resolve(ScalingAnalysis.FITS_FILE));
         return 0;
     }
 
