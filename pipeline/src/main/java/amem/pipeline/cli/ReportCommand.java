@@ -1,6 +1,8 @@
 package amem.pipeline.cli;
 
+import amem.pipeline.analysis.scaling.ScalingAnalysis;
 import amem.pipeline.report.ReportWriter;
+import amem.pipeline.report.SweepReport;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -23,18 +25,36 @@ import picocli.CommandLine.Parameters;
             "radius per layer and distance histograms (from amem analyze), energies, and a comparison table.",
             "  amem report runs/A                       writes runs/A/report.html",
             "  amem report runs/A runs/B --out cmp.html",
+            "  amem report --sweep DIR                  writes DIR/report.html: N*(D), loss against N and D, fits",
         })
 final class ReportCommand implements Callable<Integer> {
 
-    @Parameters(arity = "1..*", paramLabel = "RUN", description = "run directories (runs/NAME)")
+    @Parameters(arity = "0..*", paramLabel = "RUN", description = "run directories (runs/NAME)")
     List<Path> runs = new ArrayList<>();
 
     @Option(names = "--out", paramLabel = "FILE",
             description = "the report file; charts go to plots/ beside it (default: RUN/report.html for one run)")
     Path out;
 
+    @Option(names = "--sweep", paramLabel = "DIR",
+            description = "the report of a sweep (amem sweep): refreshes DIR/sweep.csv and the fits of amem analyze --sweep")
+    Path sweep;
+
     @Override
     public Integer call() throws Exception {
+        if (sweep != null) {
+            if (!runs.isEmpty()) {
+                throw new IllegalArgumentException("--sweep DIR reports a whole sweep; report runs separately");
+            }
+            long start = System.nanoTime();
+            ReportWriter.Result result = SweepReport.write(sweep, out, ScalingAnalysis.Options.defaults());
+            System.out.printf(Locale.ROOT, "report: %s (%d chart files, %.1f s)%n", result.report(), result.charts().size(),
+                    (System.nanoTime() - start) / 1e9);
+            return 0;
+        }
+        if (runs.isEmpty()) {
+            throw new IllegalArgumentException("give run directories (runs/NAME) or --sweep DIR");
+        }
         if (out == null && runs.size() > 1) {
             throw new IllegalArgumentException("several runs: say where the comparison goes with --out FILE.html");
         }

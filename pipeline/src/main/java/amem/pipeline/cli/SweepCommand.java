@@ -41,7 +41,11 @@ final class SweepCommand implements Callable<Integer> {
     @Option(names = "--preset", description = "preset with a grid (see `amem presets`); starts or continues its sweep")
     String preset;
 
-    @Option(names = "--dir", paramLabel = "DIR", description = "sweep directory (default: sweeps/<preset>)")
+    @Option(names = "--config", paramLabel = "FILE",
+            description = "your own sweep: a JSON file laid out like a preset ({\"config\": {...}, \"grid\": {\"models\": [...], \"data\": [...]}})")
+    Path config;
+
+    @Option(names = "--dir", paramLabel = "DIR", description = "sweep directory (default: sweeps/<preset or config file name>)")
     Path dir;
 
     @Option(names = "--set", paramLabel = "KEY=VALUE",
@@ -140,18 +144,23 @@ final class SweepCommand implements Callable<Integer> {
 
     /** The plan of --preset (written to DIR/sweep.json when {@code write}) or of an existing --dir. */
     private SweepPlan plan(boolean write) throws java.io.IOException {
-        if (preset == null) {
+        if (preset != null && config != null) {
+            throw new ConfigException("give --preset NAME or --config FILE, not both");
+        }
+        if (preset == null && config == null) {
             if (dir == null) {
-                throw new ConfigException("give --preset NAME (a new or continued sweep) or --dir DIR (a sweep started before)");
+                throw new ConfigException("give --preset NAME or --config FILE (a new or continued sweep) or --dir DIR "
+                        + "(a sweep started before)");
             }
             if (!overrides.isEmpty()) {
                 throw new ConfigException("--set only applies when a sweep starts (with --preset); " + dir + " keeps its plan");
             }
             return SweepPlan.open(dir);
         }
-        Presets.Preset p = Presets.get(preset);
+        Presets.Preset p = preset != null ? Presets.get(preset) : Presets.fromFile(config);
         if (!p.isSweep()) {
-            throw new ConfigException("preset " + preset + " has no grid: train it with `amem train --preset " + preset
+            throw new ConfigException(p.name() + " has no grid: train it with `amem train " + (preset != null ? "--preset "
+                    + preset : "--config " + config)
                     + " --run runs/NAME`; presets with a grid: " + String.join(", ",
                     Presets.all().stream().filter(Presets.Preset::isSweep).map(Presets.Preset::name).toList()));
         }
@@ -159,9 +168,10 @@ final class SweepCommand implements Callable<Integer> {
         for (String assignment : overrides) {
             base = base.withAssignment(assignment);
         }
-        Path target = dir != null ? dir : Path.of("sweeps", preset);
-        return write ? SweepPlan.create(target, preset, base, p.grid(), overrides)
-                : SweepPlan.preview(target, preset, base, p.grid(), overrides);
+        Path target = dir != null ? dir : Path.of("sweeps", p.name());
+        String origin = preset != null ? preset : config.toAbsolutePath().toString();
+        return write ? SweepPlan.create(target, origin, base, p.grid(), overrides)
+                : SweepPlan.preview(target, origin, base, p.grid(), overrides);
     }
 
     private int emitScript(SweepPlan plan) throws java.io.IOException {

@@ -58,6 +58,31 @@ public final class Presets {
         return new Preset(name, description, config, grid);
     }
 
+    /**
+     * A preset-shaped JSON file of the user's ({@code description}, {@code config}, {@code grid}); named after the
+     * file without its extension.
+     */
+    public static Preset fromFile(java.nio.file.Path file) {
+        String text;
+        try {
+            text = java.nio.file.Files.readString(file, StandardCharsets.UTF_8);
+        } catch (java.nio.file.NoSuchFileException e) {
+            throw new ConfigException(file + ": no such file");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        JsonObject json = RunConfig.parse(text, file.toString());
+        for (String field : json.keySet()) {
+            if (!List.of("description", "config", "grid").contains(field)) {
+                throw new ConfigException(file + ": unknown field \"" + field + "\" (fields: description, config, grid)");
+            }
+        }
+        String name = file.getFileName().toString().replaceFirst("\\.json$", "");
+        return new Preset(name, json.has("description") ? json.get("description").getAsString() : "",
+                json.has("config") ? json.getAsJsonObject("config") : new JsonObject(),
+                json.has("grid") ? json.getAsJsonObject("grid") : null);
+    }
+
     private static String read(String resource) {
         try (InputStream in = Presets.class.getClassLoader().getResourceAsStream(resource)) {
             if (in == null) {

@@ -43,6 +43,20 @@ public final class ReportWriter {
         for (Path dir : runDirs) {
             runs.add(RunData.load(dir));
         }
+        return writePage(out, plots -> page(runs, plots));
+    }
+
+    /** Builds a page from its figures. */
+    interface Page {
+        String build(Plots plots) throws IOException;
+    }
+
+    /**
+     * Writes the page {@code build} makes to {@code out} and its charts to {@code plots/} beside it: everything is
+     * staged in temporary files and moved into place when complete, the page last, so a failure leaves the previous
+     * report as it was.
+     */
+    static Result writePage(Path out, Page build) throws IOException {
         Path target = out.toAbsolutePath().normalize();
         Path directory = target.getParent();
         Files.createDirectories(directory);
@@ -50,7 +64,7 @@ public final class ReportWriter {
         Path staging = Files.createTempDirectory(directory, ".plots-");
         try {
             Plots plots = new Plots(staging, "plots/");
-            String page = page(runs, plots);
+            String page = build.build(plots);
             Path pageTemp = directory.resolve("." + target.getFileName() + ".tmp");
             Files.writeString(pageTemp, page, StandardCharsets.UTF_8);
             Files.createDirectories(plotsDir);
@@ -69,14 +83,19 @@ public final class ReportWriter {
         }
     }
 
+    /** The document head with the report's style sheet, and the opening of the body. */
+    static void head(Html html, String title) {
+        html.raw("<!DOCTYPE html>\n<html xmlns=\"http://www.w3.org/1999/xhtml\" lang=\"en\">\n<head>\n"
+                + "<meta charset=\"utf-8\"/>\n<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"/>\n");
+        html.element("title", title).newline();
+        html.raw("<style>\n" + Style.CSS + "\n</style>\n"); // CSS is raw text in HTML: no entities in it
+        html.raw("</head>\n<body>\n");
+    }
+
     private static String page(List<RunData> runs, Plots plots) throws IOException {
         String names = runs.stream().map(RunData::name).collect(Collectors.joining(", "));
         Html html = new Html();
-        html.raw("<!DOCTYPE html>\n<html xmlns=\"http://www.w3.org/1999/xhtml\" lang=\"en\">\n<head>\n"
-                + "<meta charset=\"utf-8\"/>\n<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"/>\n");
-        html.element("title", "amem report: " + names).newline();
-        html.raw("<style>\n" + Style.CSS + "\n</style>\n"); // CSS is raw text in HTML: no entities in it
-        html.raw("</head>\n<body>\n");
+        head(html, "amem report: " + names);
         html.element("h1", runs.size() == 1 ? "amem report: " + names : "amem report: " + runs.size() + " runs");
         html.element("p", "Runs: " + names + ". Generated " + Instant.now().truncatedTo(ChronoUnit.SECONDS)
                 + " by amem. Theory and formulas: THEORY.md §1\u20133 (associative memory, Niu et al., arXiv 2405.08707). "
