@@ -24,8 +24,8 @@ import org.knowm.xchart.style.markers.SeriesMarkers;
 /**
  * The report's charts, built with XChart in one style: white background, axis titles with units, a legend that
  * names every line, log scales where a curve spans more than a factor of a few. The chart factories used by the
- * notebooks ({@code notebooks/}: {@link #loss}, {@link #accuracy}, {@link #perHook}, {@link #histogram}) are
- * public so that a notebook draws exactly the report's figure.
+ * notebooks ({@code notebooks/}: {@link #loss}, {@link #accuracy}, {@link #perHook}, {@link #histogram},
+ * {@link #lines}) are public so that a notebook draws exactly the report's figure.
  */
 public final class Charts {
 
@@ -312,7 +312,8 @@ public final class Charts {
     }
 
     /** Named (x, y) series as lines with markers. */
-    static XYChart lines(String title, String xTitle, String yTitle, List<String> names, List<double[][]> series) {
+    public static XYChart lines(String title, String xTitle, String yTitle, List<String> names,
+            List<double[][]> series) {
         XYChart chart = xy(title, xTitle, yTitle);
         for (int i = 0; i < series.size(); i++) {
             XYSeries s = chart.addSeries(names.get(i), series.get(i)[0], series.get(i)[1]);

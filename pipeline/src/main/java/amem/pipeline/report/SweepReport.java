@@ -29,6 +29,8 @@ import tech.tablesaw.api.Table;
  * size) and against data size (one line per model), the optimal size N*(D) with the least-squares line through
  * log N* against log D and the slope-2 line the claim predicts, and both fits' parameters with their intervals.
  * Model size on the charts is the non-embedding count (≈ 12 L n² for GPT-2 blocks); the tables give both counts.
+ * The chart factories ({@link #optimumChart}, {@link #lossChart}) are public so that {@code notebooks/03-sweep.ipynb}
+ * draws exactly the report's figures.
  */
 public final class SweepReport {
 
@@ -88,8 +90,10 @@ public final class SweepReport {
         return html.toString();
     }
 
-    private static XYChart optimumChart(OptimalSizeFit.Result fit) {
-        XYChart chart = Charts.xy("Optimal model size N*(D)", "training tokens D (log)", "N* non-embedding (log)");
+    /** N*(D) of one parameter count on log-log axes, the least-squares line and a slope-2 line through its centre. */
+    public static XYChart optimumChart(OptimalSizeFit.Result fit) {
+        XYChart chart = Charts.xy("Optimal model size N*(D)", "training tokens D (log)",
+                "N* " + (fit.count() == CountKind.TOTAL ? "total" : "non-embedding") + " (log)");
         chart.getStyler().setXAxisLogarithmic(true);
         chart.getStyler().setYAxisLogarithmic(true);
         List<double[]> inside = new ArrayList<>();
@@ -132,8 +136,11 @@ public final class SweepReport {
                 new float[] {6f, 4f}, 0f) : new BasicStroke(2f));
     }
 
-    /** Best validation loss against {@code xColumn}, one series per value of {@code groupColumn}. */
-    private static XYChart lossChart(Table cells, String xColumn, String groupColumn, String prefix, boolean groupIsData,
+    /**
+     * Best validation loss against {@code xColumn} (log axis), one series per value of {@code groupColumn}, from the
+     * finished cells of a sweep.csv table ({@link SweepTable}).
+     */
+    public static XYChart lossChart(Table cells, String xColumn, String groupColumn, String prefix, boolean groupIsData,
             String title, String xTitle) {
         Map<Double, List<double[]>> groups = new TreeMap<>();
         double[] x = Tables.doubles(cells, xColumn);

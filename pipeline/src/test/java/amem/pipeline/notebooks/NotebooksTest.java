@@ -8,16 +8,25 @@ import static org.junit.jupiter.api.Assertions.fail;
 import ai.djl.Device;
 import ai.djl.ndarray.NDManager;
 import amem.pipeline.analysis.ActivationSet;
+import amem.pipeline.analysis.EvalLog;
 import amem.pipeline.analysis.LossAnalysis;
 import amem.pipeline.analysis.RadiusAnalysis;
 import amem.pipeline.analysis.RunFiles;
+import amem.pipeline.analysis.scaling.ChinchillaFit;
+import amem.pipeline.analysis.scaling.CountKind;
+import amem.pipeline.analysis.scaling.LineFit;
+import amem.pipeline.analysis.scaling.OptimalSizeFit;
+import amem.pipeline.analysis.scaling.ScalingCell;
 import amem.pipeline.config.RunConfig;
 import amem.pipeline.hooks.ActivationSnapshots;
+import amem.pipeline.sweep.SweepPlan;
+import amem.pipeline.sweep.SweepRunner;
 import amem.pipeline.train.Progress;
 import amem.pipeline.train.TinyQf;
 import amem.pipeline.train.TrainingRun;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
 import java.awt.image.RenderedImage;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -26,6 +35,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
@@ -43,9 +53,10 @@ import org.junit.jupiter.api.io.TempDir;
  * tests"), so they cannot rot: for each {@code *.ipynb}, in file-name order, a fresh JShell (local execution engine,
  * the test's class path, {@link JShellRunner}) runs the code cells in order, with IJava's class-path magics dropped
  * ({@link IJavaMagics}) and IJava's {@code display} standing in ({@link NotebookDisplay}), against a tiny real run
- * trained here with an activation snapshot. Any snippet that does not compile or throws fails the notebook's test,
- * naming the cell. Every notebook must show something ({@code display}); the notebooks in {@link #EXPECTATIONS} are
- * also checked for their results, so an emptied notebook cannot pass. A new notebook reads its inputs from the
+ * trained here with an activation snapshot and a tiny real sweep (3 model sizes × 2 data sizes on the run's store).
+ * Any snippet that does not compile or throws fails the notebook's test, naming the cell. Every notebook must show
+ * something ({@code display}); the notebooks in {@link #EXPECTATIONS} are also checked for their results, so an
+ * emptied notebook cannot pass. A new notebook reads its inputs from the
  * system properties in {@link #properties()} (add one there when it needs another input) and gets an entry in
  * {@link #EXPECTATIONS} for what it must compute.
  *
@@ -57,10 +68,20 @@ class NotebooksTest {
     private static final long STEPS = 24;
     private static final int LAYERS = 2;
 
+    /** The tiny sweep: 3 model sizes × 2 data sizes, enough cells (≥ 5, 2 N, 2 D) for the Chinchilla fit. */
+    private static final String SWEEP_GRID = """
+            {"models": [{"name": "n8", "set": {"model.n_embd": 8}},
+                        {"name": "n16", "set": {"model.n_embd": 16}},
+                        {"name": "n32", "set": {"model.n_embd": 32}}],
+             "data": [{"name": "D2k", "tokens": 2000}, {"name": "all", "fraction": 1.0}]}
+            """;
+    private static final long SWEEP_STEPS = 8;
+
     @TempDir
     static Path dir;
 
     private static Path run;
+    private static Path sweep;
 
     /** Checks of one notebook's results, run in its JShell after its last cell. */
     @FunctionalInterface
@@ -71,10 +92,11 @@ class NotebooksTest {
     /** What the known notebooks must leave behind, by file name. */
     private static final Map<String, Expectation> EXPECTATIONS = Map.of(
             "01-run.ipynb", NotebooksTest::runNotebook,
-            "02-activations.ipynb", NotebooksTest::activationsNotebook);
+            "02-activations.ipynb", NotebooksTest::activationsNotebook,
+            "03-sweep.ipynb", NotebooksTest::sweepNotebook);
 
     @BeforeAll
-    static void tinyRun() throws IOException {
+    static void tinyRunAndSweep() throws IOException {
         Path store = TinyQf.store(dir);
         run = dir.resolve("run");
         RunConfig config = TinyQf.config(store, STEPS)
@@ -88,6 +110,27 @@ class NotebooksTest {
                 Long.MAX_VALUE);
         System.out.printf(Locale.ROOT, "tiny run for the notebooks: %d steps in %.1f s%n", STEPS,
                 (System.nanoTime() - start) / 1e9);
+        tinySweep(store);
+    }
+
+    /**
+     * The sweep 03-sweep opens: on the run's store (its whole training split and a 2,000-token subset), as few steps
+     * as give a validation curve (evaluations at 0, 4 and 8), no task scoring, statistics or intermediate checkpoints.
+     */
+    private static void tinySweep(Path store) throws IOException {
+        RunConfig base = TinyQf.config(store, SWEEP_STEPS)
+                .with("train.task_items", "-1")
+                .with("train.checkpoint_interval", "1000")
+                .with("hooks.stats_interval", "0");
+        sweep = dir.resolve("sweep");
+        SweepPlan plan = SweepPlan.create(sweep, null, base, JsonParser.parseString(SWEEP_GRID).getAsJsonObject(),
+                List.of());
+        long start = System.nanoTime();
+        SweepRunner.Result result = SweepRunner.run(plan, plan.cells(), List.of(),
+                new Progress(new PrintStream(new ByteArrayOutputStream()), false, 1e9), TrainingRun.Options.defaults());
+        assertEquals(0, result.failed(), "cells of the tiny sweep failed: " + result.cells());
+        System.out.printf(Locale.ROOT, "tiny sweep for the notebooks: %d cells of %d steps in %.1f s%n",
+                plan.cells().size(), SWEEP_STEPS, (System.nanoTime() - start) / 1e9);
     }
 
     /** The system properties the notebooks read their inputs from. */
@@ -95,7 +138,8 @@ class NotebooksTest {
         return Map.of(
                 "amem.run", run.toString(),
                 // a run's activations/ directory: the notebook opens its latest snapshot
-                "amem.activations", run.resolve(ActivationSnapshots.DIR).toString());
+                "amem.activations", run.resolve(ActivationSnapshots.DIR).toString(),
+                "amem.sweep", sweep.toString());
     }
 
     @Test
@@ -235,6 +279,90 @@ class NotebooksTest {
         }
         // radius and ratio charts, one histogram per hook
         assertEquals(2 + hooks, images(shown), "images shown");
+    }
+
+    /**
+     * 03-sweep: every cell in the tables, N*(D) and the slope as {@link OptimalSizeFit} finds them from the cells'
+     * run directories (not from sweep.csv), the Chinchilla fit or the reason it is missing as {@link ChinchillaFit}
+     * gives it on the same cells, the validation curves of the smallest data size, the charts.
+     */
+    private static void sweepNotebook(JShellRunner shell, List<Object> shown) throws IOException {
+        SweepPlan plan = SweepPlan.open(sweep);
+        int cellCount = plan.cells().size();
+        assertEquals(Integer.toString(cellCount), shell.value("cellsTable.rowCount()"));
+        assertEquals(Integer.toString(cellCount), shell.value("sweepTable.rowCount()"));
+        assertEquals("\"" + "done,".repeat(cellCount) + "\"",
+                shell.value("String.join(\",\", sweepTable.stringColumn(\"status\").asList()) + \",\""));
+        assertEquals(Integer.toString(cellCount), shell.value("scaling.input().cells().size()"));
+
+        // the cells by hand: sizes from each run's config.json, the best validation loss from its eval.csv
+        List<ScalingCell> cells = new ArrayList<>();
+        Map<String, double[]> curves = new HashMap<>();
+        for (SweepPlan.Cell cell : plan.cells()) {
+            RunFiles files = RunFiles.open(plan.runDir(cell));
+            EvalLog.Series val = EvalLog.read(files.evalFile()).loss("val").orElseThrow();
+            double best = Arrays.stream(val.values()).min().orElseThrow();
+            cells.add(new ScalingCell(cell.name(), files.get("data.train_tokens").orElseThrow().getAsLong(),
+                    files.get("parameters.total").orElseThrow().getAsLong(),
+                    files.get("parameters.non_embedding").orElseThrow().getAsLong(), best));
+            curves.put(cell.name(), val.values());
+        }
+        ChinchillaFit.Options chinchillaOptions = ChinchillaFit.Options.defaults().withResamples(0);
+        int chinchillaFits = 0;
+        for (CountKind count : CountKind.values()) {
+            List<OptimalSizeFit.Optimum> optima = OptimalSizeFit.optima(cells, count);
+            assertEquals(2, optima.size(), "two data sizes");
+            String rows = "optimalTable.where(optimalTable.stringColumn(\"count\").isEqualTo(\"" + count.label()
+                    + "\"))";
+            assertEquals(quoted(optima.stream().map(OptimalSizeFit.Optimum::d).toList()),
+                    shell.value("String.valueOf(" + rows + ".longColumn(\"d_tokens\").asList())"), count.label());
+            assertEquals(quoted(optima.stream().map(OptimalSizeFit.Optimum::nStar).toList()),
+                    shell.value("String.valueOf(" + rows + ".longColumn(\"n_star\").asList())"), count.label());
+            assertEquals(quoted(optima.stream().map(OptimalSizeFit.Optimum::cell).toList()),
+                    shell.value("String.valueOf(" + rows + ".stringColumn(\"cell\").asList())"), count.label());
+            double[] x = optima.stream().mapToDouble(o -> Math.log(o.d())).toArray();
+            double[] y = optima.stream().mapToDouble(o -> Math.log(o.nStar())).toArray();
+            assertEquals(LineFit.of(x, y).slope(), Double.parseDouble(shell.value(
+                    "scaling.optimalSize().get(CountKind." + count.name() + ").slope().estimate()")), 1e-12);
+            String fitted = "scaling.chinchilla().containsKey(CountKind." + count.name() + ")";
+            try {
+                ChinchillaFit.Result direct = ChinchillaFit.fit(cells, count, chinchillaOptions);
+                chinchillaFits++;
+                assertEquals("true", shell.value(fitted), "the Chinchilla fit of " + count.label());
+                assertEquals(direct.objective(), Double.parseDouble(shell.value(
+                        "scaling.chinchilla().get(CountKind." + count.name() + ").objective()")),
+                        1e-9 * Math.abs(direct.objective()) + 1e-15);
+                assertEquals(direct.law().alpha(), Double.parseDouble(shell.value(
+                        "scaling.chinchilla().get(CountKind." + count.name() + ").law().alpha()")), 1e-9);
+            } catch (IllegalArgumentException | IllegalStateException e) {
+                assertEquals("false", shell.value(fitted),
+                        "no Chinchilla fit of " + count.label() + ": " + e.getMessage());
+                assertEquals("\"" + e.getMessage() + "\"",
+                        shell.value("scaling.chinchillaMissing().get(CountKind." + count.name() + ")"));
+            }
+        }
+        // slope, intercept, R², standard error per count; six parameters per Chinchilla fit
+        assertEquals(Integer.toString(4 * CountKind.values().length + 6 * chinchillaFits),
+                shell.value("fitsTable.rowCount()"));
+
+        // the validation curves of the smallest data size, one per model, minima as in eval.csv
+        assertEquals("\"D2k\"", shell.value("CURVES_DATA"));
+        List<SweepPlan.Cell> small = plan.cells().stream().filter(c -> c.data().name().equals("D2k")).toList();
+        assertEquals(Integer.toString(small.size()), shell.value("curvesTable.rowCount()"));
+        for (int i = 0; i < small.size(); i++) {
+            double[] values = curves.get(small.get(i).name());
+            assertEquals("\"" + small.get(i).name() + "\"", shell.value("curveCell.get(" + i + ")"));
+            assertEquals(Arrays.stream(values).min().orElseThrow(),
+                    Double.parseDouble(shell.value("curveBest.get(" + i + ")")), 1e-12);
+            assertEquals(values[values.length - 1] - Arrays.stream(values).min().orElseThrow(),
+                    Double.parseDouble(shell.value("riseAfterBest.get(" + i + ")")), 1e-12);
+        }
+        // loss against N, loss against D, log N* against log D per count, the validation curves
+        assertEquals(3 + CountKind.values().length, images(shown), "images shown");
+    }
+
+    private static String quoted(List<?> values) {
+        return "\"" + values + "\"";
     }
 
     private static long images(List<Object> shown) {
