@@ -12,8 +12,9 @@ import java.util.Arrays;
  * Windows of a token split as a DJL dataset: record i is the {@code context + 1} tokens starting at {@code i ·
  * stride}, data its first {@code context} (int32, shape (context)), label its last {@code context} (the next token
  * of each position). DJL's default stack batchifier makes (B, context) batches, which an amem {@code
- * LanguageModel} (or any block taking token ids) reads directly; a (B, context, V) prediction pairs with the (B,
- * context) label in DJL's {@code SoftmaxCrossEntropyLoss}.
+ * LanguageModel} (or any block taking token ids) reads directly. For the loss, amem's {@code
+ * amem.models.NextTokenLoss} takes (B, T, V) logits; DJL's {@code SoftmaxCrossEntropyLoss} needs them as (B·T, V)
+ * rows and the labels flattened (its PyTorch pick fails on a (B, T, V) prediction).
  *
  * <p>The default stride is {@code context}: consecutive windows share one token, so every token after the first
  * is a target exactly once per epoch (nanoGPT samples random starts instead; amem's own loop does so with {@code
