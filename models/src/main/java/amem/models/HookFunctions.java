@@ -43,8 +43,8 @@ public final class HookFunctions {
 
     /**
      * Patches one attention head at a per-head point ({@code attn.hook_q|k|v|z|pattern}): the head's slice becomes
-     * {@code source}'s slice of the same head (source: another run's value at this point, same shape), every other
-     * head keeps its own value.
+     * {@code source}'s slice of the same head, every other head keeps its own value. The source is another run's
+     * value at this point (same shape) or a mean that broadcasts to it, e.g. (H, d) per head for mean ablation.
      */
     public static HookFunction replaceHead(int head, NDArray source) {
         return (value, point) -> withHead(value, point, head, source);
@@ -67,7 +67,8 @@ public final class HookFunctions {
         maskShape[axis] = heads;
         // DJL's where does not broadcast: the (1, .., H, .., 1) mask is expanded to the value's shape.
         NDArray keepOwn = value.getManager().create(keep, new Shape(maskShape)).broadcast(shape);
-        return NDArrays.where(keepOwn, value, source); // the result goes to value's manager
+        NDArray full = source.getShape().equals(shape) ? source : value.zerosLike().add(source);
+        return NDArrays.where(keepOwn, value, full); // the result goes to value's manager
     }
 
     /** The head axis: 2 of (B, T, H, d) for q, k, v, z; 1 of (B, H, T, T) for the pattern. */
