@@ -6,7 +6,7 @@ import amem.pipeline.bench.BenchRunner;
 import amem.pipeline.bench.BenchShape;
 import amem.pipeline.bench.MatmulPeak;
 import amem.pipeline.run.AtomicFiles;
-import amem.pipeline.train.DeviceSpec;
+import amem.pipeline.session.DeviceSpec;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;

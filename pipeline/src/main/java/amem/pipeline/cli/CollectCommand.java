@@ -10,7 +10,7 @@ import amem.pipeline.hooks.ActivationCollection;
 import amem.pipeline.hooks.CollectPresets;
 import amem.pipeline.hooks.CollectRequest;
 import amem.pipeline.hooks.NpyDtype;
-import amem.pipeline.train.DeviceSpec;
+import amem.pipeline.session.DeviceSpec;
 import amem.pipeline.weights.HfGpt2Config;
 import amem.pipeline.weights.ModelSources;
 import com.google.gson.JsonArray;

@@ -8,7 +8,7 @@ import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.Shape;
 import amem.models.HookPoint;
 import amem.models.HookPoints;
-import amem.pipeline.train.ModelSession;
+import amem.pipeline.session.ModelSession;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;

@@ -7,13 +7,15 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.nn.Parameter;
 import ai.djl.training.GradientCollector;
-import amem.datasets.sampling.Seeds;
 import amem.datasets.sampling.TokenBatch;
 import amem.models.LmLoss;
 import amem.models.Scalars;
 import amem.pipeline.run.Checkpoints;
 import amem.pipeline.run.CsvLog;
 import amem.pipeline.run.RunDirectory;
+import amem.pipeline.session.ModelSession;
+import amem.pipeline.session.StepTimings;
+import amem.pipeline.session.TrainingObserver;
 import com.google.gson.JsonObject;
 import java.io.IOException;
 import java.util.LinkedHashMap;
@@ -186,7 +188,7 @@ public final class Trainer {
         LOG.debug("step begin {}", step + 1);
         Engine engine = Engine.getInstance();
         // Dropout draws from the engine RNG; reseeding per step makes it a function of (seed, step).
-        engine.setRandomSeed(engineSeed(settings.seed(), step));
+        engine.setRandomSeed(ModelSession.engineSeed(settings.seed(), step));
         int accumulation = settings.gradAccum();
         for (TrainingObserver observer : observers) {
             observer.beforeStep(step + 1, model);
@@ -284,11 +286,5 @@ public final class Trainer {
                     + "free some space and continue with `amem train --resume " + run.root() + "`", e);
         }
         LOG.debug("checkpoint end step {}", step);
-    }
-
-    /** The engine takes an int seed: fold the 64-bit mix of (seed, step) into 32 bits. */
-    static int engineSeed(long seed, long step) {
-        long mixed = Seeds.mix(seed, step);
-        return (int) (mixed ^ (mixed >>> 32));
     }
 }

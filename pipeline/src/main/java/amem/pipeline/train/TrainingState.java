@@ -2,6 +2,7 @@ package amem.pipeline.train;
 
 import ai.djl.ndarray.NDManager;
 import amem.pipeline.run.Checkpoints;
+import amem.pipeline.session.ModelSession;
 import com.google.gson.JsonObject;
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;

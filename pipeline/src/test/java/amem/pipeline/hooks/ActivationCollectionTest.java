@@ -14,7 +14,7 @@ import amem.datasets.store.TokenStore;
 import amem.models.HookPoint;
 import amem.models.HookPoints;
 import amem.models.ModelConfig;
-import amem.pipeline.train.ModelSession;
+import amem.pipeline.session.ModelSession;
 import amem.pipeline.train.TinyQf;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
