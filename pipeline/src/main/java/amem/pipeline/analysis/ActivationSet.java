@@ -1,5 +1,6 @@
 package amem.pipeline.analysis;
 
+import amem.datasets.npy.NpyHeader;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParseException;

@@ -1,5 +1,7 @@
 package amem.pipeline.hooks;
 
+import amem.datasets.npy.NpyDtype;
+import amem.datasets.npy.NpyWriter;
 import amem.models.HookPoint;
 import amem.pipeline.run.AtomicFiles;
 import com.google.gson.GsonBuilder;

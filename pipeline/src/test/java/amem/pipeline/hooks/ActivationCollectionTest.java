@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import ai.djl.Device;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
+import amem.datasets.npy.NpyDtype;
 import amem.datasets.store.TokenSplit;
 import amem.datasets.store.TokenStore;
 import amem.models.HookPoint;
