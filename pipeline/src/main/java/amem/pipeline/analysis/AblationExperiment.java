@@ -9,7 +9,7 @@ import amem.models.HookFunctions;
 import amem.models.HookPoint;
 import amem.models.HookPoints;
 import amem.pipeline.train.BatchArrays;
-import amem.pipeline.train.ModelSession;
+import amem.pipeline.session.ModelSession;
 import amem.pipeline.train.SplitLoss;
 import java.util.ArrayList;
 import java.util.IdentityHashMap;

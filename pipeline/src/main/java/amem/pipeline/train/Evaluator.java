@@ -1,5 +1,6 @@
 package amem.pipeline.train;
 
+import amem.pipeline.session.ModelSession;
 import java.util.ArrayList;
 import java.util.List;
 

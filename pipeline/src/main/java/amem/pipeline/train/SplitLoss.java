@@ -5,6 +5,7 @@ import ai.djl.ndarray.NDManager;
 import amem.datasets.sampling.BatchSampler;
 import amem.datasets.sampling.TokenBatch;
 import amem.models.LmLoss;
+import amem.pipeline.session.ModelSession;
 import java.util.function.Consumer;
 
 /**

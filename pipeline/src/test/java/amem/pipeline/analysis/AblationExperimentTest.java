@@ -18,7 +18,7 @@ import amem.models.HookFunctions;
 import amem.models.LmLoss;
 import amem.models.ModelConfig;
 import amem.pipeline.train.BatchArrays;
-import amem.pipeline.train.ModelSession;
+import amem.pipeline.session.ModelSession;
 import amem.pipeline.train.TinyQf;
 import java.nio.file.Path;
 import java.util.List;

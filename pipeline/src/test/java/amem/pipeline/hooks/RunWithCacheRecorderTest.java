@@ -8,10 +8,11 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.ParameterStore;
+import amem.datasets.npy.NpyDtype;
 import amem.models.ActivationCache;
 import amem.models.HookPoint;
 import amem.models.ModelConfig;
-import amem.pipeline.train.ModelSession;
+import amem.pipeline.session.ModelSession;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
