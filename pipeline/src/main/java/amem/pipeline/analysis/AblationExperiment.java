@@ -49,11 +49,16 @@ public final class AblationExperiment {
             Consumer<String> log) {
         HookPoints hooks = model.network().hooks();
         int heads = model.config().nHead();
+        boolean anyMean = ablations.stream().anyMatch(a -> a.mode() == Ablation.Mode.MEAN);
+        int passes = anyMean ? 3 : 2;
+        log.accept("pass 1/" + passes + ": the loss without ablation");
         SplitLoss.Mean baseline = SplitLoss.over(model, sampler, batches, arrays -> { });
-        log.accept(String.format(java.util.Locale.ROOT, "without ablation: %.4f nats/token over %,d tokens",
-                baseline.loss(), baseline.tokens()));
         try (NDManager means = model.manager().newSubManager()) {
+            if (anyMean) {
+                log.accept("pass 2/3: the mean values of the mean-ablated points");
+            }
             Map<HookPoint, NDArray> mean = means(model, sampler, batches, ablations, means);
+            log.accept("pass " + passes + "/" + passes + ": the loss with ablation");
             List<HookPoints.Attachment> attached = new ArrayList<>();
             try {
                 for (Ablation a : ablations) {
