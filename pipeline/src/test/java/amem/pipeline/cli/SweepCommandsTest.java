@@ -80,7 +80,7 @@ class SweepCommandsTest {
         Process check = new ProcessBuilder("bash", "-n", sweep.resolve("slurm.sh").toString()).start();
         assertEquals(0, check.waitFor(), "bash -n slurm.sh");
 
-        Result analysed = run("analyze", "--sweep", sweep.toString(), "--bootstrap", "200");
+        Result analysed = run("analyze", "sweep", sweep.toString(), "--bootstrap", "200");
         assertEquals(0, analysed.code, analysed.err);
         assertTrue(analysed.out.contains("N* \u221d D^"), analysed.out);
         // The optimal sizes written agree with the fit computed here from sweep.csv.
