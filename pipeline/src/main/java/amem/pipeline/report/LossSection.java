@@ -117,7 +117,7 @@ final class LossSection {
         html.open("p", "class", "note").text(referenceNote(run)).close("p");
         if (run.lossComputed()) {
             html.element("p", "analysis/loss.csv was not there; this report computed it with the default plateau rule "
-                    + "and references (amem analyze " + run.run().root() + " sets them).", "class", "note");
+                    + "and references (amem analyze run " + run.run().root() + " sets them).", "class", "note");
         }
     }
 

@@ -22,7 +22,7 @@ import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 import tech.tablesaw.api.Table;
 
-/** amem sweep → analyze --sweep → report --sweep, as a user runs them, on a real 3 × 2 grid of tiny runs. */
+/** amem sweep → analyze sweep → report --sweep, as a user runs them, on a real 3 × 2 grid of tiny runs. */
 class SweepCommandsTest {
 
     private record Result(int code, String out, String err) {}
