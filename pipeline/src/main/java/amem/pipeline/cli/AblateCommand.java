@@ -11,8 +11,6 @@ import amem.models.ModelConfig;
 import amem.pipeline.analysis.Ablation;
 import amem.pipeline.analysis.AblationExperiment;
 import amem.pipeline.config.ConfigException;
-import amem.pipeline.session.DeviceSpec;
-import amem.pipeline.weights.HfGpt2Config;
 import amem.pipeline.weights.ModelSources;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -20,6 +18,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code amem ablate}: the loss of a model with and without ablations at hook points, on a token store. */
@@ -44,21 +43,12 @@ final class AblateCommand implements Callable<Integer> {
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;
 
-    @Option(names = "--run", paramLabel = "RUN_DIR", description = "take the model from this run's newest checkpoint")
-    Path run;
-
-    @Option(names = "--step", description = "with --run: the checkpoint of this step instead of the newest")
-    Long step;
-
-    @Option(names = "--weights", paramLabel = "DIR", description = "Hugging Face GPT-2 directory (config.json + model.safetensors)")
-    Path weights;
+    @Mixin
+    ModelSourceOptions source;
 
     @Option(names = "--ablate", paramLabel = "SPEC", required = true,
             description = "POINTS=zero|mean or POINTS[HEAD]=zero|mean, e.g. 'blocks.1.hook_mlp_out=zero' (repeatable)")
     List<String> ablations;
-
-    @Option(names = "--data", paramLabel = "DIR", description = "token store (default with --run: the run's data.dir)")
-    Path data;
 
     @Option(names = "--split", description = "split of the store (default: ${DEFAULT-VALUE})")
     String split = "val";
@@ -79,20 +69,14 @@ final class AblateCommand implements Callable<Integer> {
     @Option(names = "--seed", description = "seed of the random windows (default: ${DEFAULT-VALUE})")
     long seed = 1;
 
-    @Option(names = "--device", description = "auto | cpu | gpu | gpu:N (default: auto)")
-    String device = "auto";
+    @Mixin
+    DeviceOption device = DeviceOption.defaultingTo("auto");
 
     @Override
     public Integer call() throws Exception {
         PrintWriter stdout = spec.commandLine().getOut();
         PrintWriter stderr = spec.commandLine().getErr();
-        if ((run == null) == (weights == null)) {
-            throw new ConfigException("give exactly one model: --run RUN_DIR or --weights DIR");
-        }
-        if (step != null && run == null) {
-            throw new ConfigException("--step goes with --run");
-        }
-        ModelConfig shape = run != null ? ModelSources.runConfig(run) : HfGpt2Config.read(weights);
+        ModelConfig shape = source.shape();
         List<Ablation> parsed = ablations.stream().map(Ablation::parse).toList();
         var hooks = LanguageModels.create(shape).hooks();
         parsed.forEach(a -> a.select(hooks, shape.nHead())); // a bad name or head fails before anything loads
@@ -104,11 +88,8 @@ final class AblateCommand implements Callable<Integer> {
         if (batchSize < 1 || (batches != null && batches < 1)) {
             throw new ConfigException("--batch-size and --batches must be positive");
         }
-        Path store = data != null ? data : run != null ? ModelSources.runData(run) : null;
-        if (store == null) {
-            throw new ConfigException("--data DIR is required with --weights: a token store of the weights' tokenizer");
-        }
-        Device target = DeviceSpec.resolve(device);
+        Path store = source.store();
+        Device target = device.resolve();
         try (TokenStore tokens = TokenStore.open(store)) {
             if (tokens.vocabSize() > shape.vocabSize()) {
                 throw new ConfigException(store + " has a vocabulary of " + tokens.vocabSize() + " tokens, more than the "
@@ -126,9 +107,7 @@ final class AblateCommand implements Callable<Integer> {
                 sampler = new WindowSampler(chosen, batchSize, length, seed);
                 count = batches == null ? 20 : batches;
             }
-            try (ModelSources.Loaded model = run != null
-                    ? ModelSources.fromRun(run, step, target, stderr::println)
-                    : ModelSources.fromWeights(weights, target)) {
+            try (ModelSources.Loaded model = source.load(target, stderr::println)) {
                 stderr.printf(Locale.ROOT, "ablate: %d batch(es) of %d %s of split %s of %s on %s%n", count, batchSize,
                         lines ? "lines" : "windows of " + length + " tokens", split, store, target);
                 stderr.flush();
