@@ -1,7 +1,6 @@
 package amem.pipeline.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import amem.pipeline.train.Progress;
@@ -9,8 +8,6 @@ import amem.pipeline.train.TinyQf;
 import amem.pipeline.train.TrainingRun;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.regex.Matcher;
@@ -18,7 +15,6 @@ import java.util.regex.Pattern;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /** {@code amem ablate} end to end on a tiny GPT-2 run: losses, exit codes, one-line errors. */
 class AblateCommandTest {
@@ -26,8 +22,6 @@ class AblateCommandTest {
     @TempDir
     static Path dir;
     private static Path run;
-
-    private record Result(int code, String out, String err) {}
 
     @BeforeAll
     static void train() throws Exception {
@@ -38,15 +32,8 @@ class AblateCommandTest {
         TrainingRun.start(config, run, new Progress(new PrintStream(new ByteArrayOutputStream()), false, 1e9), 4);
     }
 
-    private static Result amem(String... args) {
-        CommandLine cli = AmemCli.commandLine();
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        cli.setOut(new PrintWriter(out));
-        cli.setErr(new PrintWriter(err));
-        int code = cli.execute(args);
-        assertFalse(err.toString().contains("\tat "), "no stack trace:\n" + err);
-        return new Result(code, out.toString(), err.toString());
+    private static CliRun amem(String... args) {
+        return CliRun.of(args);
     }
 
     private static double number(String text, String label) {
@@ -61,41 +48,41 @@ class AblateCommandTest {
         double logged = Files.readAllLines(run.resolve("eval.csv")).stream()
                 .filter(l -> l.startsWith("4,val,")).mapToDouble(l -> Double.parseDouble(l.split(",")[2])).findFirst()
                 .orElseThrow();
-        Result r = amem("ablate", "--run", run.toString(), "--batch-size", "8", "--batches", "3",
+        CliRun r = amem("ablate", "--run", run.toString(), "--batch-size", "8", "--batches", "3",
                 "--ablate", "blocks.0.hook_mlp_out=zero", "--ablate", "blocks.0.attn.hook_z[1]=mean");
-        assertEquals(0, r.code, r.err);
-        double without = number(r.out, "loss without ablation:");
-        double with = number(r.out, "loss with blocks.0.hook_mlp_out=zero + blocks.0.attn.hook_z[1]=mean:");
+        assertEquals(0, r.code(), r.err());
+        double without = number(r.out(), "loss without ablation:");
+        double with = number(r.out(), "loss with blocks.0.hook_mlp_out=zero + blocks.0.attn.hook_z[1]=mean:");
         assertEquals(logged, without, 1e-4, "the baseline is the run's own validation loss");
-        assertEquals(with - without, number(r.out, "difference:"), 1e-4);
-        assertTrue(with != without, r.out);
-        assertTrue(r.err.contains("ablate: 3 batch(es) of 8 lines of split val"), r.err);
+        assertEquals(with - without, number(r.out(), "difference:"), 1e-4);
+        assertTrue(with != without, r.out());
+        assertTrue(r.err().contains("ablate: 3 batch(es) of 8 lines of split val"), r.err());
     }
 
     @Test
     void badRequestsFailInOneLineWithExitTwo() {
-        Result unknown = amem("ablate", "--run", run.toString(), "--ablate", "blocks.7.hook_mlp_out=zero");
-        assertEquals(2, unknown.code);
-        assertTrue(unknown.err.startsWith("amem ablate: error: --ablate 'blocks.7.hook_mlp_out=zero': hook pattern "
-                + "'blocks.7.hook_mlp_out' matches no hook point; available"), unknown.err);
-        assertEquals(1, unknown.err.strip().lines().count(), unknown.err);
+        CliRun unknown = amem("ablate", "--run", run.toString(), "--ablate", "blocks.7.hook_mlp_out=zero");
+        assertEquals(2, unknown.code());
+        assertTrue(unknown.err().startsWith("amem ablate: error: --ablate 'blocks.7.hook_mlp_out=zero': hook pattern "
+                + "'blocks.7.hook_mlp_out' matches no hook point; available"), unknown.err());
+        assertEquals(1, unknown.err().strip().lines().count(), unknown.err());
 
-        Result syntax = amem("ablate", "--run", run.toString(), "--ablate", "blocks.0.hook_mlp_out");
-        assertEquals(2, syntax.code);
+        CliRun syntax = amem("ablate", "--run", run.toString(), "--ablate", "blocks.0.hook_mlp_out");
+        assertEquals(2, syntax.code());
         assertEquals("amem ablate: error: --ablate 'blocks.0.hook_mlp_out': expected POINTS=zero|mean or "
                 + "POINTS[HEAD]=zero|mean, e.g. 'blocks.1.hook_mlp_out=zero' or 'blocks.0.attn.hook_z[1]=mean'",
-                syntax.err.strip());
+                syntax.err().strip());
 
-        Result head = amem("ablate", "--run", run.toString(), "--ablate", "blocks.0.attn.hook_pattern[0]=mean");
-        assertEquals(2, head.code);
-        assertTrue(head.err.strip().endsWith("ablate blocks.0.attn.hook_pattern with zero, or hook_z with mean"), head.err);
+        CliRun head = amem("ablate", "--run", run.toString(), "--ablate", "blocks.0.attn.hook_pattern[0]=mean");
+        assertEquals(2, head.code());
+        assertTrue(head.err().strip().endsWith("ablate blocks.0.attn.hook_pattern with zero, or hook_z with mean"), head.err());
 
-        Result split = amem("ablate", "--run", run.toString(), "--split", "nope", "--ablate", "blocks.0.hook_mlp_out=zero");
-        assertEquals(2, split.code);
-        assertTrue(split.err.contains("has no split 'nope'"), split.err);
+        CliRun split = amem("ablate", "--run", run.toString(), "--split", "nope", "--ablate", "blocks.0.hook_mlp_out=zero");
+        assertEquals(2, split.code());
+        assertTrue(split.err().contains("has no split 'nope'"), split.err());
 
-        Result noModel = amem("ablate", "--ablate", "blocks.0.hook_mlp_out=zero");
-        assertEquals(2, noModel.code);
-        assertEquals("amem ablate: error: give exactly one model: --run RUN_DIR or --weights DIR", noModel.err.strip());
+        CliRun noModel = amem("ablate", "--ablate", "blocks.0.hook_mlp_out=zero");
+        assertEquals(2, noModel.code());
+        assertEquals("amem ablate: error: give exactly one model: --run RUN_DIR or --weights DIR", noModel.err().strip());
     }
 }

@@ -75,6 +75,25 @@ class DjlEasyTrainTest {
         return sum / batches;
     }
 
+    /**
+     * Fits a fresh model with DJL's {@code EasyTrain.fit} and checks that the validation loss fell by a nat and that
+     * DJL's own validation loss is the batch-by-batch one.
+     *
+     * @return the trainer, for further checks (the caller closes the model)
+     */
+    private static Trainer fitAndCheck(Model model, RandomAccessDataset train, RandomAccessDataset val, int context,
+            int epochs) throws Exception {
+        Trainer trainer = trainer(model, new NextTokenLoss(), context);
+        double before = loss(trainer, val);
+        EasyTrain.fit(trainer, epochs, train, val);
+        double after = loss(trainer, val);
+        System.out.printf("DJL EasyTrain on %s: validation loss %.4f -> %.4f nats%n", model.getName(), before, after);
+        assertTrue(before > 3 && after < before - 1.0, "validation loss " + before + " -> " + after + " nats");
+        assertEquals(after, trainer.getTrainingResult().getValidateLoss(), 1e-4,
+                "DJL's validation loss is the mean of the batches' losses");
+        return trainer;
+    }
+
     @Test
     void linesTrainWithDjlsEasyTrainAndAMaskedLoss() throws Exception {
         TokenLineDataset train = TokenLineDataset.builder().setSplit(store.split("train")).setMaxLength(40)
@@ -82,14 +101,8 @@ class DjlEasyTrainTest {
         TokenLineDataset val = TokenLineDataset.builder().setSplit(store.split("val")).setMaxLength(40)
                 .setSampling(16, false).build();
         try (Model model = Model.newInstance("amem-lines", Device.cpu(), "PyTorch");
-                Trainer trainer = trainer(model, new NextTokenLoss(), 40)) {
-            double before = loss(trainer, val);
-            EasyTrain.fit(trainer, 3, train, val);
-            double after = loss(trainer, val);
-            System.out.printf("DJL EasyTrain on %s: validation loss %.4f -> %.4f nats%n", trainer.getModel().getName(), before, after);
-            assertTrue(before > 3 && after < before - 1.0, "validation loss " + before + " -> " + after + " nats");
-            assertEquals(after, trainer.getTrainingResult().getValidateLoss(), 1e-4,
-                    "DJL's validation loss is the mean of the batches' masked losses");
+                Trainer trainer = fitAndCheck(model, train, val, 40, 3)) {
+            assertEquals(2, trainer.iterateDataset(val).iterator().next().getLabels().size(), "targets and mask");
         }
     }
 
@@ -100,13 +113,7 @@ class DjlEasyTrainTest {
         TokenWindowDataset val = TokenWindowDataset.builder().setSplit(store.split("val")).setContextLength(16)
                 .setSampling(16, false).build();
         try (Model model = Model.newInstance("amem-windows", Device.cpu(), "PyTorch");
-                Trainer trainer = trainer(model, new NextTokenLoss(), 16)) {
-            double before = loss(trainer, val);
-            EasyTrain.fit(trainer, 2, train, val);
-            double after = loss(trainer, val);
-            System.out.printf("DJL EasyTrain on %s: validation loss %.4f -> %.4f nats%n", trainer.getModel().getName(), before, after);
-            assertTrue(before > 3 && after < before - 1.0, "validation loss " + before + " -> " + after + " nats");
-            assertEquals(after, trainer.getTrainingResult().getValidateLoss(), 1e-4);
+                Trainer trainer = fitAndCheck(model, train, val, 16, 2)) {
             // The unmasked next-token loss is DJL's softmax cross-entropy over the (B·T, V) rows.
             Batch batch = trainer.iterateDataset(val).iterator().next();
             NDList predictions = trainer.evaluate(batch.getData());
