@@ -18,8 +18,12 @@ import ai.djl.util.PairList;
  * into heads of {@code d = n / heads} consecutive rows, the layout of Hugging Face GPT-2.
  * Residual dropout is left to the enclosing block.
  *
- * <p>Hook points: {@code hook_q|k|v} are the per-head projections (B, T, H, d) before the 1/sqrt(d) scaling
- * (TransformerLens' convention); {@code hook_pattern} is the softmax (B, H, T, T) before attention dropout.
+ * <p>Hook points, registered under {@code blocks.{l}.attn.}: {@code hook_q|k|v} are the per-head projections
+ * (B, T, H, d) before the 1/sqrt(d) scaling (TransformerLens' convention); {@code hook_pattern} is the softmax (B,
+ * H, T, T) before attention dropout; {@code hook_z} is each head's pattern-weighted sum of values (B, T, H, d),
+ * the per-head output before {@code c_proj} mixes the heads, where TransformerLens patches or ablates one head.
+ * A replacement at q, k or v (TransformerLens' layout) is transposed back to the heads-first layout this layer
+ * computes in; nothing is transposed when the hooks only observe.
  */
 public final class CausalSelfAttention extends NamedBlock {
 
@@ -33,6 +37,7 @@ public final class CausalSelfAttention extends NamedBlock {
     private final HookPoint hookK;
     private final HookPoint hookV;
     private final HookPoint hookPattern;
+    private final HookPoint hookZ;
 
     /**
      * @param width residual width n
@@ -41,20 +46,21 @@ public final class CausalSelfAttention extends NamedBlock {
      * @param attentionDropout dropout on the attention probabilities
      * @param qkvInit initialiser of {@code c_attn.weight}
      * @param projInit initialiser of {@code c_proj.weight}
-     * @param hooks the block's hook points; this layer fires q, k, v and pattern
+     * @param hooks where this layer registers its hook points, {@code blocks.{l}.attn}
      */
     public CausalSelfAttention(int width, int heads, boolean bias, float attentionDropout, Initializer qkvInit,
-            Initializer projInit, BlockHooks hooks) {
+            Initializer projInit, HookPoints.Scope hooks) {
         this.width = width;
         this.heads = heads;
         this.headDim = width / heads;
         this.attentionDropout = attentionDropout;
         qkv = child("c_attn", new LinearLayer(width, 3 * width, bias, qkvInit));
         proj = child("c_proj", new LinearLayer(width, width, bias, projInit));
-        hookQ = hooks.q();
-        hookK = hooks.k();
-        hookV = hooks.v();
-        hookPattern = hooks.pattern();
+        hookQ = hooks.add("hook_q", HookPoint.Kind.HEADS, width);
+        hookK = hooks.add("hook_k", HookPoint.Kind.HEADS, width);
+        hookV = hooks.add("hook_v", HookPoint.Kind.HEADS, width);
+        hookPattern = hooks.add("hook_pattern", HookPoint.Kind.PATTERN, heads * hooks.contextLength());
+        hookZ = hooks.add("hook_z", HookPoint.Kind.HEADS, width);
     }
 
     /**
@@ -69,27 +75,28 @@ public final class CausalSelfAttention extends NamedBlock {
         NDArray qkvHeads = qkv.apply(ps, x, training)
                 .reshape(b, t, 3, heads, headDim)
                 .transpose(2, 0, 3, 1, 4); // (3, B, H, T, d)
-        NDArray query = qkvHeads.get(0);
-        NDArray k = qkvHeads.get(1);
-        NDArray v = qkvHeads.get(2);
-        // (B, H, T, d) -> TransformerLens' (B, T, H, d), computed only for a listener.
-        if (hookQ.active()) {
-            hookQ.fire(query.transpose(0, 2, 1, 3));
-        }
-        if (hookK.active()) {
-            hookK.fire(k.transpose(0, 2, 1, 3));
-        }
-        if (hookV.active()) {
-            hookV.fire(v.transpose(0, 2, 1, 3));
-        }
+        NDArray query = byHead(hookQ, qkvHeads.get(0));
+        NDArray k = byHead(hookK, qkvHeads.get(1));
+        NDArray v = byHead(hookV, qkvHeads.get(2));
         // Scaling q (B,H,T,d) rather than the scores (B,H,T,T) is cheaper for T > d.
         NDArray q = Scalars.mul(query, 1.0 / Math.sqrt(headDim));
         NDArray scores = q.matMul(k.transpose(0, 1, 3, 2)).add(mask); // (B, H, T, T)
-        NDArray probabilities = scores.softmax(-1);
-        hookPattern.fire(probabilities);
-        NDArray pattern = dropout(probabilities, attentionDropout, training);
-        NDArray merged = pattern.matMul(v).transpose(0, 2, 1, 3).reshape(b, t, width);
-        return proj.apply(ps, merged, training);
+        NDArray pattern = dropout(hookPattern.fire(scores.softmax(-1)), attentionDropout, training);
+        NDArray z = hookZ.fire(pattern.matMul(v).transpose(0, 2, 1, 3)); // (B, T, H, d)
+        return proj.apply(ps, z.reshape(b, t, width), training);
+    }
+
+    /**
+     * Fires {@code point} with a (B, H, T, d) value in TransformerLens' (B, T, H, d) layout, transposing only when
+     * a hook is attached and back only when it returned a replacement.
+     */
+    private static NDArray byHead(HookPoint point, NDArray headsFirst) {
+        if (!point.active()) {
+            return headsFirst;
+        }
+        NDArray seen = headsFirst.transpose(0, 2, 1, 3);
+        NDArray result = point.fire(seen);
+        return result == seen ? headsFirst : result.transpose(0, 2, 1, 3);
     }
 
     /** Inputs: x (B, T, n) and the (T, T) mask. */

@@ -12,6 +12,9 @@ import java.util.function.UnaryOperator;
  * the tanh GELU and no inner dropout; the vanilla transformer uses ReLU with dropout on the hidden
  * activations, as {@code torch.nn.TransformerEncoderLayer} does. Residual dropout belongs to the
  * enclosing block.
+ *
+ * <p>Hook points, registered under {@code blocks.{l}.mlp.}: {@code hook_pre} the hidden pre-activation {@code
+ * c_fc(x)} and {@code hook_post} the activation's output (both (B, T, hidden)), before inner dropout.
  */
 public final class FeedForward extends NamedBlock {
 
@@ -19,6 +22,7 @@ public final class FeedForward extends NamedBlock {
     private final LinearLayer proj;
     private final UnaryOperator<NDArray> activation;
     private final float innerDropout;
+    private final HookPoint hookPre;
     private final HookPoint hookPost;
 
     /**
@@ -29,8 +33,7 @@ public final class FeedForward extends NamedBlock {
      * @param innerDropout dropout on the hidden activations (0 for GPT-2)
      * @param fcInit initialiser of {@code c_fc.weight}
      * @param projInit initialiser of {@code c_proj.weight}
-     * @param hookPost fired with the hidden activations after the non-linearity, before inner dropout
-     *     ({@code blocks.{l}.mlp.hook_post})
+     * @param hooks where this layer registers {@code hook_pre} and {@code hook_post}, {@code blocks.{l}.mlp}
      */
     public FeedForward(
             int width,
@@ -40,18 +43,18 @@ public final class FeedForward extends NamedBlock {
             float innerDropout,
             Initializer fcInit,
             Initializer projInit,
-            HookPoint hookPost) {
+            HookPoints.Scope hooks) {
         this.activation = activation;
         this.innerDropout = innerDropout;
-        this.hookPost = hookPost;
+        this.hookPre = hooks.add("hook_pre", HookPoint.Kind.VECTOR, hidden);
+        this.hookPost = hooks.add("hook_post", HookPoint.Kind.VECTOR, hidden);
         fc = child("c_fc", new LinearLayer(width, hidden, bias, fcInit));
         proj = child("c_proj", new LinearLayer(hidden, width, bias, projInit));
     }
 
     /** Maps x (B, T, n) to (B, T, n). */
     public NDArray apply(ParameterStore ps, NDArray x, boolean training) {
-        NDArray h = activation.apply(fc.apply(ps, x, training));
-        hookPost.fire(h);
+        NDArray h = hookPost.fire(activation.apply(hookPre.fire(fc.apply(ps, x, training))));
         return proj.apply(ps, dropout(h, innerDropout, training), training);
     }
 

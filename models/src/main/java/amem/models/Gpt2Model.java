@@ -52,7 +52,7 @@ public final class Gpt2Model extends LanguageModel {
         hookEmbed = hooks().add("hook_embed", HookPoint.Kind.VECTOR, c.nEmbd());
         hookPosEmbed = hooks().add("hook_pos_embed", HookPoint.Kind.VECTOR, c.nEmbd());
         for (int l = 0; l < c.nLayer(); l++) {
-            blocks.add(child("h." + l, new GptBlock(c, normal, residual, BlockHooks.register(hooks(), l, c))));
+            blocks.add(child("h." + l, new GptBlock(c, normal, residual, hooks().scope("blocks." + l))));
         }
         lnF = child("ln_f", new LayerNormLayer(c.nEmbd(), c.bias()));
         hookLnFinal = hooks().add("ln_final.hook_normalized", HookPoint.Kind.VECTOR, c.nEmbd());
@@ -66,18 +66,15 @@ public final class Gpt2Model extends LanguageModel {
         NDArray tokenTable = ps.getValue(wte, tokens.getDevice(), training);
         // Slicing a parameter is a view with a dense gradient; the slice goes to the step manager.
         NDArray positions = ps.getValue(wpe, tokens.getDevice(), training).get(step, new NDIndex("0:{}", t));
-        NDArray embedded = Embedding.embedding(tokens, tokenTable, SparseFormat.DENSE).singletonOrThrow();
-        hookEmbed.fire(embedded);
-        if (hookPosEmbed.active()) {
-            hookPosEmbed.fire(positions.broadcast(embedded.getShape()));
-        }
+        NDArray embedded = hookEmbed.fire(
+                Embedding.embedding(tokens, tokenTable, SparseFormat.DENSE).singletonOrThrow());
+        positions = firePositions(hookPosEmbed, positions, embedded.getShape());
         NDArray x = dropout(embedded.add(positions), config().dropout(), training);
         NDArray causal = mask.get(tokenTable.getManager(), x, t);
         for (GptBlock block : blocks) {
             x = block.apply(ps, x, causal, training);
         }
-        NDArray normalized = lnF.apply(ps, x, training);
-        hookLnFinal.fire(normalized);
+        NDArray normalized = hookLnFinal.fire(lnF.apply(ps, x, training));
         return Linear.linear(normalized, tokenTable).singletonOrThrow();
     }
 }

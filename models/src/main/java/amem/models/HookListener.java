@@ -3,7 +3,8 @@ package amem.models;
 import ai.djl.ndarray.NDArray;
 
 /**
- * Receives the value at a {@link HookPoint} during a forward pass, on the thread running the forward.
+ * Receives the value at a {@link HookPoint} during a forward pass, on the thread running the forward, and leaves it
+ * unchanged (a {@link HookFunction} may replace it). The activation recorders are listeners.
  *
  * <p>The value is the live array of the forward: it belongs to the step's manager and, during training, to the
  * autograd graph. A listener must not modify it in place; to keep anything beyond the step, {@code

@@ -4,23 +4,27 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.types.Shape;
+import java.util.AbstractMap;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /**
- * A named place in the forward pass whose value can be observed, named as in TransformerLens ({@code
- * blocks.3.hook_resid_post}). {@link HookPoints} lists every point of a model.
+ * A named place in the forward pass whose value can be observed ({@link HookListener}) or replaced ({@link
+ * HookFunction}), named as in TransformerLens ({@code blocks.3.hook_resid_post}). {@link HookPoints} lists every
+ * point of a model; a block registers its own points by name when it is built ({@link HookPoints.Scope}).
  *
  * <p>Why the fast path matters: a forward calls {@link #fire} at every point of every block, so when nobody
  * listens it must cost nothing measurable. {@link #fire} is one field read and a null check: no allocation, no
  * engine call. Values that need an extra engine op to reach their TransformerLens shape (queries split by head,
- * the broadcast position embedding) are only computed after {@link #active()} says someone listens.
+ * the broadcast position embedding) are only computed after {@link #active()} says someone listens; the forward
+ * maps a replacement back to its own layout only when the hook returned a different array.
  *
  * <p>Value shapes (B batch, T positions, n width, H heads, d = n / H):
  *
  * <ul>
  *   <li>{@link Kind#VECTOR}: (B, T, width) — residual stream, embeddings, block outputs, MLP hidden layer;
- *   <li>{@link Kind#HEADS}: (B, T, H, d) — {@code attn.hook_q|k|v};
+ *   <li>{@link Kind#HEADS}: (B, T, H, d) — {@code attn.hook_q|k|v|z};
  *   <li>{@link Kind#PATTERN}: (B, H, T, T) — {@code attn.hook_pattern}, softmax weights (query, key).
  * </ul>
  *
@@ -42,9 +46,10 @@ public final class HookPoint {
     private final Kind kind;
     private final int width;
     private final int contextLength;
-    private final List<HookListener> listeners = new ArrayList<>();
-    /** The single listener, a fan-out over several, or null: the only field {@link #fire} reads. */
-    private HookListener target;
+    /** Attached hooks in order; the key is what {@link #detach} is called with (a listener or a function). */
+    private final List<Map.Entry<Object, HookFunction>> hooks = new ArrayList<>();
+    /** The single hook, a chain of several, or null: the only field {@link #fire} reads. */
+    private HookFunction target;
 
     HookPoint(String name, Kind kind, int width, int contextLength) {
         this.name = name;
@@ -71,17 +76,20 @@ public final class HookPoint {
         return width;
     }
 
-    /** Whether a listener is attached; guard extra work done only for listeners with it. */
+    /** Whether a hook is attached; guard extra work done only for hooks with it. */
     public boolean active() {
         return target != null;
     }
 
-    /** Hands {@code value} to the listeners, if any. */
-    public void fire(NDArray value) {
-        HookListener t = target;
-        if (t != null) {
-            t.onActivation(this, value);
-        }
+    /**
+     * Hands {@code value} to the attached hooks, if any, and returns what the forward continues with: {@code value}
+     * itself when nothing is attached or every hook only observes, otherwise the last replacement.
+     *
+     * @throws IllegalArgumentException when a hook returns an array of another shape
+     */
+    public NDArray fire(NDArray value) {
+        HookFunction t = target;
+        return t == null ? value : t.apply(value, this);
     }
 
     /**
@@ -112,27 +120,62 @@ public final class HookPoint {
         }
     }
 
-    /** Adds a listener (several may listen to one point). */
+    /** Adds an observer after the hooks already attached (several may listen to one point). */
     synchronized void attach(HookListener listener) {
-        listeners.add(listener);
+        add(listener, (value, point) -> {
+            listener.onActivation(point, value);
+            return value;
+        });
+    }
+
+    /** Adds a hook that may replace the value, after the hooks already attached. */
+    synchronized void attach(HookFunction function) {
+        add(function, (value, point) -> checked(value, function.apply(value, point)));
+    }
+
+    /** Removes a listener or function added with {@link #attach}; unknown ones are ignored. */
+    synchronized void detach(Object hook) {
+        for (int i = hooks.size() - 1; i >= 0; i--) {
+            if (hooks.get(i).getKey() == hook) {
+                hooks.remove(i);
+                break;
+            }
+        }
         retarget();
     }
 
-    /** Removes a listener added with {@link #attach}; unknown listeners are ignored. */
-    synchronized void detach(HookListener listener) {
-        listeners.remove(listener);
+    private void add(Object key, HookFunction function) {
+        hooks.add(new AbstractMap.SimpleImmutableEntry<>(key, function));
         retarget();
     }
 
     private void retarget() {
-        if (listeners.isEmpty()) {
+        if (hooks.isEmpty()) {
             target = null;
-        } else if (listeners.size() == 1) {
-            target = listeners.get(0);
+        } else if (hooks.size() == 1) {
+            target = hooks.get(0).getValue();
         } else {
-            List<HookListener> all = List.copyOf(listeners);
-            target = (point, value) -> all.forEach(l -> l.onActivation(point, value));
+            List<HookFunction> chain = hooks.stream().map(Map.Entry::getValue).toList();
+            target = (value, point) -> {
+                NDArray current = value;
+                for (HookFunction f : chain) {
+                    current = f.apply(current, point);
+                }
+                return current;
+            };
         }
+    }
+
+    /** A replacement must keep the shape: the rest of the forward is built for it. */
+    private NDArray checked(NDArray value, NDArray replacement) {
+        if (replacement == null || replacement == value) {
+            return value;
+        }
+        if (!replacement.getShape().equals(value.getShape())) {
+            throw new IllegalArgumentException("a hook on " + name + " returned shape " + replacement.getShape()
+                    + " for a value of shape " + value.getShape() + "; a replacement must keep the shape");
+        }
+        return replacement;
     }
 
     @Override

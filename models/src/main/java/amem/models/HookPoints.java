@@ -8,13 +8,16 @@ import java.util.Map;
 import java.util.regex.Pattern;
 
 /**
- * Every {@link HookPoint} of one model, in forward order, and the way to select and listen to them.
+ * Every {@link HookPoint} of one model, in forward order, and the way to select them, listen to them ({@link
+ * #attach}) and change the forward at them ({@link #addHook}).
  *
  * <p>Names follow TransformerLens: {@code hook_embed}, {@code hook_pos_embed}, {@code blocks.{l}.hook_resid_pre},
- * {@code blocks.{l}.attn.hook_q|hook_k|hook_v|hook_pattern}, {@code blocks.{l}.hook_attn_out}, {@code
- * blocks.{l}.hook_resid_mid}, {@code blocks.{l}.mlp.hook_post}, {@code blocks.{l}.hook_mlp_out}, {@code
+ * {@code blocks.{l}.attn.hook_q|hook_k|hook_v|hook_pattern|hook_z}, {@code blocks.{l}.hook_attn_out}, {@code
+ * blocks.{l}.hook_resid_mid}, {@code blocks.{l}.mlp.hook_pre|hook_post}, {@code blocks.{l}.hook_mlp_out}, {@code
  * blocks.{l}.hook_resid_post}, {@code ln_final.hook_normalized}. What each means in each architecture is
- * documented on {@link Gpt2Model} and {@link VanillaModel}.
+ * documented on {@link Gpt2Model}, {@link VanillaModel} and the blocks. The set is open: a block registers its
+ * points by name through a {@link Scope} when it is built, so a new intermediate value is one {@code add} line in
+ * the block that computes it.
  *
  * <p>Selection is by glob: {@code *} matches any characters except {@code .} (one name segment, e.g. a layer
  * number), {@code **} any characters, {@code ?} one character; a pattern must match the whole name.
@@ -32,6 +35,41 @@ public final class HookPoints {
 
     HookPoints(int contextLength) {
         this.contextLength = contextLength;
+    }
+
+    /**
+     * Registers points under a common name prefix, for one block or layer: {@code hooks.scope("blocks.0")} then
+     * {@code scope.add("hook_resid_pre", ...)} registers {@code blocks.0.hook_resid_pre}. Points are listed in
+     * registration order, so register them in the order the forward reaches them.
+     */
+    public static final class Scope {
+        private final HookPoints points;
+        private final String prefix;
+
+        private Scope(HookPoints points, String prefix) {
+            this.points = points;
+            this.prefix = prefix;
+        }
+
+        /** Registers the point {@code prefix + name}; names are unique within a model. */
+        public HookPoint add(String name, HookPoint.Kind kind, int width) {
+            return points.add(prefix + name, kind, width);
+        }
+
+        /** The scope of a part inside this one, e.g. {@code scope("attn")} inside {@code blocks.0}. */
+        public Scope scope(String part) {
+            return new Scope(points, prefix + part + ".");
+        }
+
+        /** The model's context length (a pattern point's width is heads × context length). */
+        public int contextLength() {
+            return points.contextLength;
+        }
+    }
+
+    /** The scope of names starting {@code prefix + "."}. */
+    public Scope scope(String prefix) {
+        return new Scope(this, prefix + ".");
     }
 
     /** Registers a new point; names are unique. */
@@ -96,10 +134,49 @@ public final class HookPoints {
         return selected;
     }
 
-    /** Attaches {@code listener} to each point until the returned attachment is closed. */
+    /** Attaches {@code listener} to each point, after hooks already there, until the attachment is closed. */
     public static Attachment attach(List<HookPoint> selected, HookListener listener) {
         List<HookPoint> attached = List.copyOf(selected);
         attached.forEach(p -> p.attach(listener));
+        return detaching(attached, listener);
+    }
+
+    /**
+     * Adds {@code hook} to each point, after hooks already there, until the attachment is closed: TransformerLens'
+     * {@code add_hook}. Its result replaces the value downstream (see {@link HookFunction}).
+     */
+    public static Attachment addHook(List<HookPoint> selected, HookFunction hook) {
+        List<HookPoint> attached = List.copyOf(selected);
+        attached.forEach(p -> p.attach(hook));
+        return detaching(attached, hook);
+    }
+
+    /**
+     * Adds {@code hook} to the points that {@code namesOrGlobs} selects (the syntax of {@link #select}, commas
+     * allowed) until the attachment is closed.
+     *
+     * @throws IllegalArgumentException naming a glob that matches nothing, with the available names
+     */
+    public Attachment addHook(String namesOrGlobs, HookFunction hook) {
+        return addHook(select(List.of(namesOrGlobs)), hook);
+    }
+
+    /** Adds each entry's hook to the points its key selects, in the map's order; closing detaches them all. */
+    public Attachment addHooks(Map<String, HookFunction> hooks) {
+        List<HookFunction> order = new ArrayList<>();
+        List<List<HookPoint>> where = new ArrayList<>();
+        hooks.forEach((globs, hook) -> { // select every key first: a bad name fails before anything attaches
+            where.add(select(List.of(globs)));
+            order.add(hook);
+        });
+        List<Attachment> attachments = new ArrayList<>();
+        for (int i = 0; i < order.size(); i++) {
+            attachments.add(addHook(where.get(i), order.get(i)));
+        }
+        return () -> attachments.forEach(Attachment::close);
+    }
+
+    private static Attachment detaching(List<HookPoint> attached, Object hook) {
         return new Attachment() {
             private boolean closed;
 
@@ -107,7 +184,7 @@ public final class HookPoints {
             public void close() {
                 if (!closed) {
                     closed = true;
-                    attached.forEach(p -> p.detach(listener));
+                    attached.forEach(p -> p.detach(hook));
                 }
             }
         };

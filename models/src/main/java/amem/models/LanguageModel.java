@@ -8,6 +8,8 @@ import ai.djl.nn.Parameter;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
 import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 
 /**
  * A causal language model: token ids (B, T) to next-token logits (B, T, V).
@@ -22,8 +24,9 @@ import java.util.LinkedHashMap;
  * are stored (out, in) like {@code torch.nn.Linear}, so HF {@code Conv1D} weights (in, out) must be
  * transposed on import.
  *
- * <p>Hook points ({@link #hooks()}) expose the forward's intermediate values under TransformerLens names;
- * with no listener attached they cost a null check each.
+ * <p>Hook points ({@link #hooks()}) expose the forward's intermediate values under TransformerLens names, to
+ * observe or replace (activation patching, ablation); with nothing attached they cost a null check each. {@link
+ * #runWithCache} and {@link #runWithHooks} are TransformerLens' {@code run_with_cache} and {@code run_with_hooks}.
  */
 public abstract class LanguageModel extends NamedBlock {
 
@@ -60,6 +63,31 @@ public abstract class LanguageModel extends NamedBlock {
      */
     public abstract NDArray logits(ParameterStore ps, NDArray tokens, boolean training);
 
+    /**
+     * One evaluation forward that also returns the activations at the hook points {@code namesOrGlobs} select
+     * (names or globs, see {@link HookPoints#select}): TransformerLens' {@code run_with_cache}. See {@link
+     * ActivationCache} for who owns the arrays. Hooks attached before the call stay in effect and run before
+     * the cache sees a value, so a patched run can be cached too.
+     *
+     * @throws IllegalArgumentException naming a glob that matches no hook point
+     */
+    public final ActivationCache runWithCache(ParameterStore ps, NDArray tokens, List<String> namesOrGlobs) {
+        return ActivationCache.record(this, ps, tokens, namesOrGlobs);
+    }
+
+    /**
+     * One evaluation forward with {@code hooks} (key: names or globs, value: what to do there) attached for this
+     * call only: TransformerLens' {@code run_with_hooks}. Hooks run in the map's order after any attached before.
+     *
+     * @return the logits (B, T, V), in the tokens' manager
+     * @throws IllegalArgumentException naming a glob that matches no hook point (before anything runs)
+     */
+    public final NDArray runWithHooks(ParameterStore ps, NDArray tokens, Map<String, HookFunction> hooks) {
+        try (HookPoints.Attachment a = this.hooks.addHooks(hooks)) {
+            return logits(ps, tokens, false);
+        }
+    }
+
     /** Delegates to {@link #logits}: input the tokens (B, T), output the logits (B, T, V). */
     @Override
     protected final NDList forwardInternal(
@@ -93,6 +121,20 @@ public abstract class LanguageModel extends NamedBlock {
     protected Shape[] childInputShapes(Shape[] inputShapes) {
         Shape tokens = inputShapes[0];
         return new Shape[] {new Shape(tokens.get(0), tokens.get(1), config.nEmbd())};
+    }
+
+    /**
+     * Fires {@code hook_pos_embed} with the (T, n) positions broadcast to the stream's (B, T, n), an engine op
+     * done only when a hook is attached, and returns what the forward adds to the token embeddings: the (T, n)
+     * positions themselves unless a hook replaced them.
+     */
+    protected static NDArray firePositions(HookPoint point, NDArray positions, Shape streamShape) {
+        if (!point.active()) {
+            return positions;
+        }
+        NDArray seen = positions.broadcast(streamShape);
+        NDArray result = point.fire(seen);
+        return result == seen ? positions : result;
     }
 
     /**

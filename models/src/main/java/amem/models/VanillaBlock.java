@@ -19,9 +19,10 @@ import ai.djl.util.PairList;
  * <p>Hook points, where post-LN differs from TransformerLens' pre-LN reading: {@code hook_resid_pre} the block
  * input x (the previous block's normalised output); {@code hook_attn_out} the attention output before residual
  * dropout; {@code hook_resid_mid} the stream between the two sub-layers, which in a post-LN block is <em>after
- * {@code ln_1}</em>: {@code ln_1(x + attn(x))}; {@code mlp.hook_post} the ReLU output (B, T, ffn_width) before
- * inner dropout; {@code hook_mlp_out} the feed-forward output before residual dropout; {@code hook_resid_post}
- * the block output <em>after {@code ln_2}</em>.
+ * {@code ln_1}</em>: {@code ln_1(x + attn(x))}; {@code mlp.hook_pre|hook_post} the feed-forward's hidden layer
+ * before and after the ReLU (see {@link FeedForward}); {@code hook_mlp_out} the feed-forward output before
+ * residual dropout; {@code hook_resid_post} the block output <em>after {@code ln_2}</em>. Zero-ablating {@code
+ * hook_mlp_out} therefore gives {@code ln_2(resid_mid)}, not {@code resid_mid}.
  */
 public final class VanillaBlock extends NamedBlock {
 
@@ -30,37 +31,41 @@ public final class VanillaBlock extends NamedBlock {
     private final LayerNormLayer ln1;
     private final FeedForward mlp;
     private final LayerNormLayer ln2;
-    private final BlockHooks hooks;
+    private final HookPoint hookResidPre;
+    private final HookPoint hookAttnOut;
+    private final HookPoint hookResidMid;
+    private final HookPoint hookMlpOut;
+    private final HookPoint hookResidPost;
 
     /**
      * @param c model shape; uses n, heads, ffn width, dropout and bias
      * @param weightInit initialiser of every weight matrix of the block
-     * @param hooks this block's hook points
+     * @param hooks where this block registers its hook points, {@code blocks.{l}}
      */
-    public VanillaBlock(ModelConfig c, Initializer weightInit, BlockHooks hooks) {
+    public VanillaBlock(ModelConfig c, Initializer weightInit, HookPoints.Scope hooks) {
         this.dropout = c.dropout();
-        this.hooks = hooks;
+        int n = c.nEmbd();
+        // Registered in forward order, the children's points in between.
+        hookResidPre = hooks.add("hook_resid_pre", HookPoint.Kind.VECTOR, n);
         attn = child("attn", new CausalSelfAttention(
-                c.nEmbd(), c.nHead(), c.bias(), c.dropout(), weightInit, weightInit, hooks));
-        ln1 = child("ln_1", new LayerNormLayer(c.nEmbd(), c.bias()));
+                n, c.nHead(), c.bias(), c.dropout(), weightInit, weightInit, hooks.scope("attn")));
+        hookAttnOut = hooks.add("hook_attn_out", HookPoint.Kind.VECTOR, n);
+        ln1 = child("ln_1", new LayerNormLayer(n, c.bias()));
+        hookResidMid = hooks.add("hook_resid_mid", HookPoint.Kind.VECTOR, n);
         mlp = child("mlp", new FeedForward(
-                c.nEmbd(), c.ffnWidth(), c.bias(), Activation::relu, c.dropout(), weightInit, weightInit,
-                hooks.mlpPost()));
-        ln2 = child("ln_2", new LayerNormLayer(c.nEmbd(), c.bias()));
+                n, c.ffnWidth(), c.bias(), Activation::relu, c.dropout(), weightInit, weightInit, hooks.scope("mlp")));
+        hookMlpOut = hooks.add("hook_mlp_out", HookPoint.Kind.VECTOR, n);
+        ln2 = child("ln_2", new LayerNormLayer(n, c.bias()));
+        hookResidPost = hooks.add("hook_resid_post", HookPoint.Kind.VECTOR, n);
     }
 
     /** Maps x (B, T, n) to (B, T, n) under the (T, T) causal mask. */
     public NDArray apply(ParameterStore ps, NDArray x, NDArray mask, boolean training) {
-        hooks.residPre().fire(x);
-        NDArray attnOut = attn.apply(ps, x, mask, training);
-        hooks.attnOut().fire(attnOut);
-        NDArray mid = ln1.apply(ps, x.add(dropout(attnOut, dropout, training)), training);
-        hooks.residMid().fire(mid);
-        NDArray mlpOut = mlp.apply(ps, mid, training);
-        hooks.mlpOut().fire(mlpOut);
-        NDArray out = ln2.apply(ps, mid.add(dropout(mlpOut, dropout, training)), training);
-        hooks.residPost().fire(out);
-        return out;
+        x = hookResidPre.fire(x);
+        NDArray attnOut = hookAttnOut.fire(attn.apply(ps, x, mask, training));
+        NDArray mid = hookResidMid.fire(ln1.apply(ps, x.add(dropout(attnOut, dropout, training)), training));
+        NDArray mlpOut = hookMlpOut.fire(mlp.apply(ps, mid, training));
+        return hookResidPost.fire(ln2.apply(ps, mid.add(dropout(mlpOut, dropout, training)), training));
     }
 
     /** Inputs: x (B, T, n) and the (T, T) mask. */

@@ -58,7 +58,7 @@ public final class VanillaModel extends LanguageModel {
         hookEmbed = hooks().add("hook_embed", HookPoint.Kind.VECTOR, c.nEmbd());
         hookPosEmbed = hooks().add("hook_pos_embed", HookPoint.Kind.VECTOR, c.nEmbd());
         for (int l = 0; l < c.nLayer(); l++) {
-            blocks.add(child("h." + l, new VanillaBlock(c, XAVIER_UNIFORM, BlockHooks.register(hooks(), l, c))));
+            blocks.add(child("h." + l, new VanillaBlock(c, XAVIER_UNIFORM, hooks().scope("blocks." + l))));
         }
         hookLnFinal = hooks().add("ln_final.hook_normalized", HookPoint.Kind.VECTOR, c.nEmbd());
         lmHead = child("lm_head", new LinearLayer(c.nEmbd(), c.vocabSize(), c.bias(), XAVIER_UNIFORM));
@@ -71,19 +71,14 @@ public final class VanillaModel extends LanguageModel {
         long t = checkTokens(tokens);
         NDArray tokenTable = ps.getValue(wte, tokens.getDevice(), training);
         NDManager owner = tokenTable.getManager();
-        NDArray embedded = Scalars.mul(
-                Embedding.embedding(tokens, tokenTable, SparseFormat.DENSE).singletonOrThrow(), embeddingScale);
-        hookEmbed.fire(embedded);
-        NDArray sinusoids = positions.get(owner, embedded, t);
-        if (hookPosEmbed.active()) {
-            hookPosEmbed.fire(sinusoids.broadcast(embedded.getShape()));
-        }
+        NDArray embedded = hookEmbed.fire(Scalars.mul(
+                Embedding.embedding(tokens, tokenTable, SparseFormat.DENSE).singletonOrThrow(), embeddingScale));
+        NDArray sinusoids = firePositions(hookPosEmbed, positions.get(owner, embedded, t), embedded.getShape());
         NDArray x = dropout(embedded.add(sinusoids), config().dropout(), training);
         NDArray causal = mask.get(owner, x, t);
         for (VanillaBlock block : blocks) {
             x = block.apply(ps, x, causal, training);
         }
-        hookLnFinal.fire(x);
-        return lmHead.apply(ps, x, training);
+        return lmHead.apply(ps, hookLnFinal.fire(x), training);
     }
 }

@@ -12,7 +12,8 @@ import org.junit.jupiter.api.Test;
 /**
  * Forward-pass timing of the qf-vanilla-tiny shape and a small GPT-2, for the "a hook point costs nothing
  * without a recorder" claim (docs/DESIGN-NOTES.md). Skipped unless {@code -Damem.bench=true}: timings on a
- * shared machine are not assertions.
+ * shared machine are not assertions. {@code -Damem.bench.reps=N} sets the forwards per median, {@code
+ * -Damem.bench.only=TEXT} keeps the shapes whose name contains TEXT.
  */
 class ForwardTimingBench {
 
@@ -27,6 +28,10 @@ class ForwardTimingBench {
     }
 
     private static void report(String name, ModelConfig c, int batch, int time, int reps) {
+        String only = System.getProperty("amem.bench.only", ""); // e.g. "n16": only the shapes whose name contains it
+        if (!name.contains(only)) {
+            return;
+        }
         try (NDManager m = NDManager.newBaseManager()) {
             LanguageModel model = Fixtures.init(c, m, 1, DataType.FLOAT32);
             ParameterStore ps = new ParameterStore(m, false);

@@ -33,8 +33,8 @@ class HookPointsTest {
         List<String> names = new ArrayList<>(List.of("hook_embed", "hook_pos_embed"));
         for (int l = 0; l < layers; l++) {
             for (String part : List.of("hook_resid_pre", "attn.hook_q", "attn.hook_k", "attn.hook_v",
-                    "attn.hook_pattern", "hook_attn_out", "hook_resid_mid", "mlp.hook_post", "hook_mlp_out",
-                    "hook_resid_post")) {
+                    "attn.hook_pattern", "attn.hook_z", "hook_attn_out", "hook_resid_mid", "mlp.hook_pre",
+                    "mlp.hook_post", "hook_mlp_out", "hook_resid_post")) {
                 names.add("blocks." + l + "." + part);
             }
         }
@@ -65,7 +65,7 @@ class HookPointsTest {
     void namesFollowTransformerLensInForwardOrder(Architecture a) {
         LanguageModel model = LanguageModels.create(tiny(a));
         assertEquals(expectedNames(2), model.hooks().names());
-        assertEquals(2 + 10 * 24 + 1, LanguageModels.create(ModelConfig.gpt2(50257, 1024, 24, 16, 1024)).hooks().names().size());
+        assertEquals(2 + 12 * 24 + 1, LanguageModels.create(ModelConfig.gpt2(50257, 1024, 24, 16, 1024)).hooks().names().size());
     }
 
     @Test
@@ -75,7 +75,7 @@ class HookPointsTest {
                 names(hooks.select(List.of("blocks.*.hook_resid_post"))));
         assertEquals(List.of("blocks.0.hook_resid_post", "blocks.1.hook_resid_post", "ln_final.hook_normalized"),
                 names(hooks.select(List.of("ln_final.hook_normalized, blocks.*.hook_resid_post"))));
-        assertEquals(8, hooks.select(List.of("blocks.*.attn.*")).size());
+        assertEquals(10, hooks.select(List.of("blocks.*.attn.*")).size());
         assertEquals(2, hooks.select(List.of("hook_*")).size(), "* does not cross dots");
         assertEquals(hooks.names().size(), hooks.select(List.of("**")).size());
         assertEquals(List.of("blocks.1.mlp.hook_post"), names(hooks.select(List.of("blocks.1.mlp.hook_p?st"))));

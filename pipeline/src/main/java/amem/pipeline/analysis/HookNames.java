@@ -15,7 +15,8 @@ public final class HookNames {
 
     private static final Pattern BLOCK = Pattern.compile("blocks\\.(\\d+)\\.(.+)");
     private static final List<String> IN_BLOCK = List.of("hook_resid_pre", "attn.hook_q", "attn.hook_k", "attn.hook_v",
-            "attn.hook_pattern", "hook_attn_out", "hook_resid_mid", "mlp.hook_post", "hook_mlp_out", "hook_resid_post");
+            "attn.hook_pattern", "attn.hook_z", "hook_attn_out", "hook_resid_mid", "mlp.hook_pre", "mlp.hook_post",
+            "hook_mlp_out", "hook_resid_post");
 
     private HookNames() {}
 

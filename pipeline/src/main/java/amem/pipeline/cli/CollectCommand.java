@@ -10,7 +10,6 @@ import amem.pipeline.config.ConfigException;
 import amem.pipeline.hooks.ActivationCollection;
 import amem.pipeline.hooks.CollectPresets;
 import amem.pipeline.hooks.CollectRequest;
-import amem.pipeline.weights.HfGpt2Config;
 import amem.pipeline.weights.ModelSources;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
@@ -46,20 +45,11 @@ final class CollectCommand implements Callable<Integer> {
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;
 
-    @Option(names = "--run", paramLabel = "RUN_DIR", description = "take the model from this run's newest checkpoint")
-    Path run;
-
-    @Option(names = "--step", description = "with --run: the checkpoint of this step instead of the newest")
-    Long step;
-
-    @Option(names = "--weights", paramLabel = "DIR", description = "Hugging Face GPT-2 directory (config.json + model.safetensors)")
-    Path weights;
+    @Mixin
+    ModelSourceOptions source;
 
     @Option(names = "--preset", description = "bundled collection (--list-presets); other options override it")
     String preset;
-
-    @Option(names = "--data", paramLabel = "DIR", description = "token store (default with --run: the run's data.dir)")
-    Path data;
 
     @Option(names = "--split", description = "split of the store (default: val)")
     String split;
@@ -124,14 +114,8 @@ final class CollectCommand implements Callable<Integer> {
             stdout.flush();
             return 0;
         }
-        if ((run == null) == (weights == null)) {
-            throw new ConfigException("give exactly one model: --run RUN_DIR or --weights DIR");
-        }
-        if (step != null && run == null) {
-            throw new ConfigException("--step goes with --run");
-        }
+        ModelConfig shape = source.shape();
         CollectPresets.Preset chosen = preset == null ? null : CollectPresets.get(preset);
-        ModelConfig shape = run != null ? ModelSources.runConfig(run) : HfGpt2Config.read(weights);
         if (chosen != null) {
             chosen.check(shape);
         }
@@ -148,17 +132,11 @@ final class CollectCommand implements Callable<Integer> {
         if (out == null) {
             throw new ConfigException("--out DIR is required: the activation dataset to create");
         }
-        Path store = data != null ? data : run != null ? ModelSources.runData(run) : null;
-        if (store == null) {
-            throw new ConfigException("--data DIR is required with --weights: a token store of the weights' tokenizer "
-                    + "(e.g. nanoGPT's data/openwebtext, or `amem prepare text`)");
-        }
+        Path store = source.store();
         Device target = device.resolve();
         try (TokenStore tokens = TokenStore.open(store);
-                ModelSources.Loaded model = run != null
-                        ? ModelSources.fromRun(run, step, target, stderr::println)
-                        : ModelSources.fromWeights(weights, target)) {
-            if (weights != null && !"gpt2".equals(tokens.meta().tokenizer())) {
+                ModelSources.Loaded model = source.load(target, stderr::println)) {
+            if (source.pretrained() && !"gpt2".equals(tokens.meta().tokenizer())) {
                 stderr.println("warning: " + store + " was tokenized with '" + tokens.meta().tokenizer()
                         + "', GPT-2 weights expect GPT-2 BPE ids");
             }

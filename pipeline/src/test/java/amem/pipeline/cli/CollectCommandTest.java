@@ -11,28 +11,16 @@ import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /** {@code amem collect} and {@code amem weights} end to end on a tiny run. */
 class CollectCommandTest {
 
-    private record Result(int code, String out, String err) {}
-
-    private static Result amem(String... args) {
-        CommandLine cli = AmemCli.commandLine();
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        cli.setOut(new PrintWriter(out));
-        cli.setErr(new PrintWriter(err));
-        int code = cli.execute(args);
-        assertFalse(err.toString().contains("\tat "), "no stack trace:\n" + err);
-        return new Result(code, out.toString(), err.toString());
+    private static CliRun amem(String... args) {
+        return CliRun.of(args);
     }
 
     private static JsonObject manifest(Path dir) throws Exception {
@@ -47,17 +35,17 @@ class CollectCommandTest {
                 .with("hooks.stats_interval", "0");
         TrainingRun.start(config, run, new Progress(new PrintStream(new ByteArrayOutputStream()), false, 1e9), 4);
 
-        Result hooks = amem("collect", "--run", run.toString(), "--list-hooks");
-        assertEquals(0, hooks.code, hooks.err);
-        assertTrue(hooks.out.contains("blocks.0.attn.hook_pattern") && hooks.out.contains("ln_final.hook_normalized"),
-                hooks.out);
+        CliRun hooks = amem("collect", "--run", run.toString(), "--list-hooks");
+        assertEquals(0, hooks.code(), hooks.err());
+        assertTrue(hooks.out().contains("blocks.0.attn.hook_pattern") && hooks.out().contains("ln_final.hook_normalized"),
+                hooks.out());
 
         Path fromRun = dir.resolve("act-run");
-        Result collected = amem("collect", "--run", run.toString(), "--hooks", "blocks.*.hook_resid_post",
+        CliRun collected = amem("collect", "--run", run.toString(), "--hooks", "blocks.*.hook_resid_post",
                 "--hooks", "ln_final.hook_normalized", "--tokens", "60", "--positions", "random", "--per-sequence", "2",
                 "--out", fromRun.toString());
-        assertEquals(0, collected.code, collected.err);
-        assertTrue(collected.out.contains("60 vectors × 2 hooks"), collected.out);
+        assertEquals(0, collected.code(), collected.err());
+        assertTrue(collected.out().contains("60 vectors × 2 hooks"), collected.out());
         JsonObject manifest = manifest(fromRun);
         assertEquals(4, manifest.getAsJsonObject("model").get("checkpoint_step").getAsLong());
         assertEquals(64, manifest.getAsJsonObject("model").get("weights_sha256").getAsString().length());
@@ -65,15 +53,15 @@ class CollectCommandTest {
                 manifest.getAsJsonObject("data").get("dir").getAsString(), "the run's own data by default");
 
         Path weights = dir.resolve("hf");
-        Result exported = amem("weights", "export", "--run", run.toString(), "--out", weights.toString());
-        assertEquals(0, exported.code, exported.err);
-        assertEquals(0, amem("weights", "check", "--weights", weights.toString()).code);
+        CliRun exported = amem("weights", "export", "--run", run.toString(), "--out", weights.toString());
+        assertEquals(0, exported.code(), exported.err());
+        assertEquals(0, amem("weights", "check", "--weights", weights.toString()).code());
         Path fromWeights = dir.resolve("act-hf");
-        Result again = amem("collect", "--weights", weights.toString(), "--data", store.toString(), "--hooks",
+        CliRun again = amem("collect", "--weights", weights.toString(), "--data", store.toString(), "--hooks",
                 "blocks.*.hook_resid_post,ln_final.hook_normalized", "--tokens", "60", "--positions", "random",
                 "--per-sequence", "2", "--out", fromWeights.toString());
-        assertEquals(0, again.code, again.err);
-        assertTrue(again.err.contains("warning") && again.err.contains("word"), "tokenizer warning: " + again.err);
+        assertEquals(0, again.code(), again.err());
+        assertTrue(again.err().contains("warning") && again.err().contains("word"), "tokenizer warning: " + again.err());
         // Same weights, same data, same rule: the same bytes.
         for (String file : new String[] {"tokens.npy", "offsets.npy", "ln_final.hook_normalized/shard-00000.npy"}) {
             assertTrue(java.util.Arrays.equals(Files.readAllBytes(fromRun.resolve(file)),
@@ -88,26 +76,26 @@ class CollectCommandTest {
         TrainingRun.start(TinyQf.config(store, 2), run,
                 new Progress(new PrintStream(new ByteArrayOutputStream()), false, 1e9), 2);
         Path out = dir.resolve("out");
-        Result glob = amem("collect", "--run", run.toString(), "--hooks", "blocks.*.resid", "--out", out.toString());
-        assertEquals(2, glob.code);
-        assertTrue(glob.err.contains("'blocks.*.resid' matches no hook point"), glob.err);
-        Result both = amem("collect", "--run", run.toString(), "--weights", dir.toString(), "--hooks", "hook_embed",
+        CliRun glob = amem("collect", "--run", run.toString(), "--hooks", "blocks.*.resid", "--out", out.toString());
+        assertEquals(2, glob.code());
+        assertTrue(glob.err().contains("'blocks.*.resid' matches no hook point"), glob.err());
+        CliRun both = amem("collect", "--run", run.toString(), "--weights", dir.toString(), "--hooks", "hook_embed",
                 "--out", out.toString());
-        assertEquals(2, both.code);
-        assertTrue(both.err.contains("exactly one model"), both.err);
-        Result noOut = amem("collect", "--run", run.toString(), "--hooks", "hook_embed");
-        assertEquals(2, noOut.code);
-        assertTrue(noOut.err.contains("--out"), noOut.err);
-        Result preset = amem("collect", "--run", run.toString(), "--preset", "radius-gpt2-medium", "--out", out.toString());
-        assertEquals(2, preset.code);
-        assertTrue(preset.err.contains("radius-gpt2-medium is for a model with architecture = gpt2"), preset.err);
-        Result noWeights = amem("collect", "--weights", dir.resolve("nowhere").toString(), "--hooks", "hook_embed",
+        assertEquals(2, both.code());
+        assertTrue(both.err().contains("exactly one model"), both.err());
+        CliRun noOut = amem("collect", "--run", run.toString(), "--hooks", "hook_embed");
+        assertEquals(2, noOut.code());
+        assertTrue(noOut.err().contains("--out"), noOut.err());
+        CliRun preset = amem("collect", "--run", run.toString(), "--preset", "radius-gpt2-medium", "--out", out.toString());
+        assertEquals(2, preset.code());
+        assertTrue(preset.err().contains("radius-gpt2-medium is for a model with architecture = gpt2"), preset.err());
+        CliRun noWeights = amem("collect", "--weights", dir.resolve("nowhere").toString(), "--hooks", "hook_embed",
                 "--data", store.toString(), "--out", out.toString());
-        assertEquals(2, noWeights.code);
-        assertTrue(noWeights.err.contains("config.json does not exist"), noWeights.err);
+        assertEquals(2, noWeights.code());
+        assertTrue(noWeights.err().contains("config.json does not exist"), noWeights.err());
         assertFalse(Files.exists(out));
-        Result presets = amem("collect", "--list-presets");
-        assertEquals(0, presets.code);
-        assertTrue(presets.out.contains("radius-gpt2-medium"), presets.out);
+        CliRun presets = amem("collect", "--list-presets");
+        assertEquals(0, presets.code());
+        assertTrue(presets.out().contains("radius-gpt2-medium"), presets.out());
     }
 }
