@@ -10,6 +10,7 @@ import amem.pipeline.sweep.SweepRunner;
 import amem.pipeline.sweep.SweepTable;
 import amem.pipeline.train.Progress;
 import amem.pipeline.train.StopSignal;
+import amem.pipeline.train.Tf32Environment;
 import amem.pipeline.train.TrainingRun;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -121,6 +122,9 @@ final class SweepCommand implements Callable<Integer> {
         SweepRunner.Result result;
         try (StopSignal stop = StopSignal.install()) {
             result = SweepRunner.run(plan, cells, runtime, progress, TrainingRun.Options.defaults().stop(stop));
+        } catch (Tf32Environment.Mismatch mismatch) {
+            // train.precision needs TORCH_ALLOW_TF32_CUBLAS_OVERRIDE set otherwise: the same command, restarted
+            return Tf32Environment.relaunch(mismatch);
         }
         Path csv = plan.dir().resolve(SweepTable.FILE);
         System.out.println("wrote " + csv);

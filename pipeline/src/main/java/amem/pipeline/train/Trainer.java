@@ -51,6 +51,8 @@ public final class Trainer {
     private final Checkpoints checkpoints;
     private final BatchSchedule schedule;
     private final StopSignal stop;
+    /** Dynamic loss scaling in mixed precision; null otherwise. */
+    private final LossScaler scaler;
 
     private long step;
     private long tokens;
@@ -69,6 +71,19 @@ public final class Trainer {
      */
     public Trainer(RunDirectory run, TrainSettings settings, ModelSession model, TrainingData data, AdamW optimizer,
             Progress progress, long step, long tokens, BatchSchedule schedule, StopSignal stop) {
+        this(run, settings, model, data, optimizer, progress, step, tokens, schedule, stop,
+                optimizer.mixedPrecision() ? new LossScaler(settings.lossScaleInit()) : null);
+    }
+
+    /**
+     * @param scaler the loss scaler of a mixed-precision run (a checkpoint's, when resuming), null otherwise
+     */
+    public Trainer(RunDirectory run, TrainSettings settings, ModelSession model, TrainingData data, AdamW optimizer,
+            Progress progress, long step, long tokens, BatchSchedule schedule, StopSignal stop, LossScaler scaler) {
+        if ((scaler != null) != optimizer.mixedPrecision()) {
+            throw new IllegalArgumentException("a loss scaler goes with a mixed-precision optimizer, and only with one");
+        }
+        this.scaler = scaler;
         this.run = run;
         this.settings = settings;
         this.model = model;
@@ -130,7 +145,8 @@ public final class Trainer {
                 emaMs = Double.isNaN(emaMs) ? ms : 0.9 * emaMs + 0.1 * ms;
                 double tokensPerSecond = result.tokens / (ms / 1000.0);
                 lastTrainLoss = result.loss;
-                metrics.row(step, tokens, lr, result.loss, result.gradNorm, ms, tokensPerSecond);
+                metrics.row(step, tokens, lr, result.loss, result.gradNorm, ms, tokensPerSecond,
+                        scaler == null ? 1.0 : scaler.scale());
 
                 boolean last = step == stopAt;
                 if (step % settings.logInterval() == 0 || last) {
@@ -204,7 +220,11 @@ public final class Trainer {
                     NDArray logits = model.logits(arrays.inputs(), true);
                     NDArray loss = LmLoss.crossEntropy(logits, arrays.targets(), arrays.mask());
                     long t2 = System.nanoTime();
-                    collector.backward(accumulation == 1 ? loss : Scalars.div(loss, accumulation));
+                    if (scaler != null) {
+                        collector.backward(Scalars.mul(loss, scaler.scale() / accumulation));
+                    } else {
+                        collector.backward(accumulation == 1 ? loss : Scalars.div(loss, accumulation));
+                    }
                     NDArray detached = loss.stopGradient();
                     lossSum = lossSum == null ? detached : lossSum.add(detached);
                     stepTokens += batch.lossTokens();
@@ -216,6 +236,9 @@ public final class Trainer {
             }
             long syncStart = System.nanoTime();
             NDList gradients = Gradients.of(parameters, scope);
+            if (scaler != null) {
+                gradients = Gradients.unscaled(gradients, scaler.scale());
+            }
             NDArray norm = Gradients.globalNorm(gradients);
             // One device-to-host transfer per step: the loss and the gradient norm together.
             float[] stats = NDArrays.stack(new NDList(Scalars.div(lossSum, accumulation), norm)).toFloatArray();
@@ -223,6 +246,16 @@ public final class Trainer {
             phases[SYNC] = updateStart - syncStart;
             double loss = stats[0];
             double gradNorm = stats[1];
+            if (scaler != null && Double.isFinite(loss) && !Double.isFinite(gradNorm)) {
+                // float16 overflow under the current scale: skip the update, halve the scale (GradScaler's rule)
+                scaler.update(false);
+                if (!scaler.collapsed()) {
+                    LOG.debug("step {}: gradients not finite at loss scale {}, update skipped", step + 1, scaler.scale() * 2);
+                    optimizer.skip();
+                    phases[UPDATE] = System.nanoTime() - updateStart;
+                    return new StepResult(loss, gradNorm, stepTokens, phases);
+                }
+            }
             if (!Double.isFinite(loss) || !Double.isFinite(gradNorm)) {
                 throw FaultReport.fault(step + 1, loss, gradNorm, lastTrainLoss, List.copyOf(parameters.keySet()),
                         gradients, observerReports(), run.root());
@@ -230,6 +263,9 @@ public final class Trainer {
             double clipScale = Gradients.clipScale(gradNorm, settings.gradClip());
             for (TrainingObserver observer : observers) {
                 observer.afterBackward(step + 1, gradients, gradNorm, clipScale, scope);
+            }
+            if (scaler != null) {
+                scaler.update(true);
             }
             optimizer.update(lr, clipScale, gradients);
             phases[UPDATE] = System.nanoTime() - updateStart;
@@ -276,6 +312,9 @@ public final class Trainer {
         counters.addProperty("micro_batches_done", step * settings.gradAccum());
         counters.addProperty("last_train_loss", lastTrainLoss);
         counters.addProperty("last_val_loss", lastValLoss);
+        if (scaler != null) {
+            scaler.save(counters);
+        }
         try {
             TrainingState.save(checkpoints, step, counters, model, optimizer);
         } catch (IOException e) {
