@@ -61,7 +61,7 @@ echo "bundle: jlink runtime with $mods" >&2
 jlink --add-modules "$mods" --strip-debug --strip-native-debug-symbols=exclude-debuginfo-files --no-man-pages \
   --compress=0 --output "$out/runtime"
 
-cp "$root/scripts/djl-jni-build.sh" "$root/scripts/gpu-check.sh" "$root/scripts/gpu-peak-memory.sh" "$out/scripts/"
+cp "$root/scripts/djl-jni-build.sh" "$root/scripts/gpu-check.sh" "$out/scripts/"
 cp "$root"/scripts/djl-jni/*.patch "$out/scripts/djl-jni/"
 cp "$root/scripts/bundle-launcher.sh" "$out/bin/amem"
 cp "$root/scripts/amem-env.sh" "$out/bin/amem-env.sh"
