@@ -3,7 +3,7 @@
 #   0. the JNI: AMEM_TORCH_ENV if set, else a torch.env found in the DJL cache, else built with --djl-src
 #   1. matmul peak and `amem bench` on gpt2-n256 and gpt2-small in fp32, tf32 and fp16 (peak, tokens/s, MFU, and
 #      MemoryBudget's estimate next to the GPU memory measured: in the bench CSV and by nvidia-smi polling)
-#   2. a short GPT-2 training on the GPU, stopped at step 10 and resumed to 30, against a CPU run of the same seed:
+#   2. a short GPT-2 training on the GPU, stopped at step 10 and resumed to 30, against 10 CPU steps of the same seed:
 #      the first steps' losses must agree within 1e-3 (fp32 on both; TF32 off for this comparison), and an fp16
 #      GPU run within 2e-2 of the CPU losses over the first steps
 #   3. `amem collect` of the GPU run's activations on the GPU, and `amem analyze` radius on them
@@ -38,10 +38,11 @@ started=$(date +%s)
 
 # --- 0. device and JNI ---------------------------------------------------------------------------------------------
 if [ "$cpu" = 1 ]; then
-  device=cpu shapes=tiny steps=2 warmup=1 train_shape=(--set model.n_layer=1 --set model.n_embd=32 --set model.n_head=2)
+  # a CPU multiplies float16 matrices at under 1 GFLOP/s: small peak sizes keep the dry mode to minutes
+  device=cpu shapes=tiny steps=2 warmup=1 peak=256,512 train_shape=(--set model.n_layer=1 --set model.n_embd=32 --set model.n_head=2)
   log "dry mode on the CPU (tiny shapes); nothing here measures a GPU"
 else
-  device=gpu shapes=gpt2-n256,gpt2-small steps=10 warmup=3 train_shape=(--set model.n_layer=4 --set model.n_embd=256 --set model.n_head=4)
+  device=gpu shapes=gpt2-n256,gpt2-small steps=10 warmup=3 peak=2048,4096,8192 train_shape=(--set model.n_layer=4 --set model.n_embd=256 --set model.n_head=4)
   command -v nvidia-smi >/dev/null || { echo "gpu-check: no nvidia-smi: is this a GPU machine? (--cpu for the dry mode)" >&2; exit 2; }
   if [ -z "${AMEM_TORCH_ENV:-}" ]; then
     cache="${ENGINE_CACHE_DIR:-${DJL_CACHE_DIR:-$HOME/.djl.ai}}"
@@ -80,7 +81,7 @@ poll_stop() {
 for p in fp32 tf32 fp16; do
   poll_start "bench-$p"
   if "$amem" bench --device "$device" --precision "$p" --shapes "$shapes" --steps "$steps" --warmup "$warmup" \
-      --out "$out/bench-$p.csv" > "$out/bench-$p.log" 2>&1; then
+      --peak-sizes "$peak" --out "$out/bench-$p.csv" > "$out/bench-$p.log" 2>&1; then
     peak_mib="$(poll_stop "bench-$p")"
     # columns: shape, peak_gflops(6), train_tokens_per_s(8), mfu(10), gpu_mib(20), estimate_mib(22)
     awk -F, -v p="$p" -v polled="$peak_mib" 'NR > 1 {
@@ -102,14 +103,20 @@ done
 data="$out/data/qf"
 "$amem" prepare qf --out "$data" --train-lines 20000 --dev-lines 500 --test-lines 500 --gen-lines 500 \
   > "$out/prepare.log" 2>&1 || { log "prepare qf FAILED (see $out/prepare.log)"; exit 1; }
+# The schedule is fixed by decay_steps, so the CPU reference can stop at step 10 and still see the same learning rates.
 common=(--preset qf-vanilla-tiny --set model.architecture=gpt2 --set model.dropout=0 --set "data.dir=$data"
-        --set train.steps=30 --set train.eval_interval=10 --set train.checkpoint_interval=10 --set train.seed=7
-        "${train_shape[@]}")
+        --set train.steps=30 --set train.decay_steps=30 --set train.warmup_steps=5 --set train.eval_interval=10
+        --set train.checkpoint_interval=10 --set train.seed=7 "${train_shape[@]}")
 train_and_resume() { # name precision device
   rm -rf "$out/runs/$1"
   "$amem" train "${common[@]}" --set "train.precision=$2" --device "$3" --run "$out/runs/$1" --pause-at 10 \
       > "$out/train-$1.log" 2>&1 \
     && "$amem" train --resume "$out/runs/$1" >> "$out/train-$1.log" 2>&1
+}
+cpu_reference() { # the first 10 steps on the CPU, float32
+  rm -rf "$out/runs/cpu-fp32"
+  "$amem" train "${common[@]}" --set train.precision=fp32 --device cpu --run "$out/runs/cpu-fp32" --pause-at 10 \
+    > "$out/train-cpu-fp32.log" 2>&1
 }
 compare() { # name reference tolerance steps -> max |loss difference| over the first steps
   awk -F, -v n="$4" 'FNR == 1 { next } NR == FNR { if ($1 <= n) a[$1] = $4; next }
@@ -117,7 +124,7 @@ compare() { # name reference tolerance steps -> max |loss difference| over the f
     "$out/runs/$2/metrics.csv" "$out/runs/$1/metrics.csv"
 }
 poll_start train
-if train_and_resume cpu-fp32 fp32 cpu && train_and_resume dev-fp32 fp32 "$device" && train_and_resume dev-fp16 fp16 "$device"; then
+if cpu_reference && train_and_resume dev-fp32 fp32 "$device" && train_and_resume dev-fp16 fp16 "$device"; then
   row train-memory - nvidia_smi_peak "$(poll_stop train)" MiB pass
   for name in dev-fp32 dev-fp16; do
     steps_done="$(tail -1 "$out/runs/$name/metrics.csv" | cut -d, -f1)"
@@ -139,7 +146,8 @@ fi
 
 # --- 3. collect and radius on the device ---------------------------------------------------------------------------
 poll_start collect
-if "$amem" collect --run "$out/runs/dev-fp32" --device "$device" --tokens 4096 --out "$out/acts" > "$out/collect.log" 2>&1 \
+if "$amem" collect --run "$out/runs/dev-fp32" --device "$device" --hooks 'blocks.*.hook_resid_post' --tokens 4096 \
+      --out "$out/acts" > "$out/collect.log" 2>&1 \
     && "$amem" analyze --activations "$out/acts" > "$out/analyze.log" 2>&1; then
   row collect - nvidia_smi_peak "$(poll_stop collect)" MiB pass
   row radius - output "$(find "$out" -name radius.csv | head -1)" file pass
