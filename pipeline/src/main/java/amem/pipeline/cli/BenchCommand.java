@@ -6,7 +6,6 @@ import amem.pipeline.bench.BenchRunner;
 import amem.pipeline.bench.BenchShape;
 import amem.pipeline.bench.MatmulPeak;
 import amem.pipeline.run.AtomicFiles;
-import amem.pipeline.train.DeviceSpec;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -15,8 +14,8 @@ import amem.pipeline.train.Precision;
 import amem.pipeline.train.Tf32Environment;
 import java.util.Locale;
 import java.util.concurrent.Callable;
-import java.util.stream.Stream;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code amem bench}: training throughput and model-FLOPs utilisation on this machine. */
@@ -42,8 +41,8 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--warmup", defaultValue = "3", description = "untimed steps first (default: ${DEFAULT-VALUE})")
     int warmup;
 
-    @Option(names = "--device", defaultValue = "auto", description = "auto | cpu | gpu | gpu:N (default: ${DEFAULT-VALUE})")
-    String device;
+    @Mixin
+    DeviceOption device = DeviceOption.defaultingTo("auto");
 
     @Option(names = "--precision", defaultValue = "auto",
             description = "auto | fp32 | tf32 | fp16: the products of the peak and the training steps (auto: tf32 on a GPU, "
@@ -63,7 +62,7 @@ final class BenchCommand implements Callable<Integer> {
             throw new amem.pipeline.config.ConfigException("--steps must be >= 1 and --warmup >= 0");
         }
         List<BenchShape> selected = shapes.stream().map(String::trim).map(BenchShape::named).toList();
-        Device target = DeviceSpec.resolve(device);
+        Device target = device.resolve();
         Precision arithmetic = Precision.resolve(precision, target);
         try {
             Tf32Environment.check(arithmetic, target);
@@ -85,11 +84,7 @@ final class BenchCommand implements Callable<Integer> {
                 rows.add(result.csvRow());
             }
         } finally {
-            try (Stream<Path> walk = Files.walk(work)) {
-                for (Path p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
-                    Files.deleteIfExists(p);
-                }
-            }
+            AtomicFiles.deleteTree(work);
         }
         AtomicFiles.writeString(out, String.join("\n", rows) + "\n");
         System.out.println("\nwrote " + out);

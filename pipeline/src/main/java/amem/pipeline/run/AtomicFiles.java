@@ -1,19 +1,20 @@
 package amem.pipeline.run;
 
+import amem.datasets.store.Sha256;
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
-import java.security.DigestInputStream;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
+import java.util.Comparator;
+import java.util.stream.Stream;
 
-/** Small helpers for writing files so that a reader never sees a half-written one. */
+/**
+ * Small helpers for writing files so that a reader never sees a half-written one, and for removing the staging
+ * directories such writes leave behind.
+ */
 public final class AtomicFiles {
 
     private AtomicFiles() {}
@@ -33,17 +34,20 @@ public final class AtomicFiles {
         }
     }
 
-    /** Hex SHA-256 of a file's content. */
+    /** Hex SHA-256 of a file's content (as {@code sha256sum} prints it). */
     public static String sha256(Path file) throws IOException {
-        MessageDigest digest;
-        try {
-            digest = MessageDigest.getInstance("SHA-256");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("the JVM has no SHA-256", e);
+        return Sha256.ofFile(file);
+    }
+
+    /** Deletes {@code root} and everything below it; nothing happens when it does not exist. */
+    public static void deleteTree(Path root) throws IOException {
+        if (!Files.exists(root)) {
+            return;
         }
-        try (InputStream in = new DigestInputStream(Files.newInputStream(file), digest)) {
-            in.transferTo(java.io.OutputStream.nullOutputStream());
+        try (Stream<Path> walk = Files.walk(root)) {
+            for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
+            }
         }
-        return HexFormat.of().formatHex(digest.digest());
     }
 }
