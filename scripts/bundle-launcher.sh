@@ -9,6 +9,7 @@ home="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 AMEM_LAUNCHER="$home/bin/amem"
 # shellcheck source=scripts/amem-env.sh
 . "$home/bin/amem-env.sh"
-cp="$home/lib/amem-pipeline.jar${AMEM_EXTRA_CLASSPATH:+:$AMEM_EXTRA_CLASSPATH}"
+# Every jar of lib/ (the CLI jar's manifest names its libraries relative to a lib/ beside it, not inside it).
+cp="$home/lib/*${AMEM_EXTRA_CLASSPATH:+:$AMEM_EXTRA_CLASSPATH}"
 # shellcheck disable=SC2086
 exec "$home/runtime/bin/java" ${AMEM_JAVA_OPTS:-} "${AMEM_JVM_FLAGS[@]}" -cp "$cp" amem.pipeline.cli.AmemCli "$@"
