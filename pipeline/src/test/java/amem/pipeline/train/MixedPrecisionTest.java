@@ -11,7 +11,6 @@ import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -46,8 +45,8 @@ class MixedPrecisionTest {
         Path store = TinyQf.store(dir);
         TrainingRun.start(config(store, 300, "fp32"), dir.resolve("fp32"), quiet(), Long.MAX_VALUE);
         TrainingRun.start(config(store, 300, "fp16"), dir.resolve("fp16"), quiet(), Long.MAX_VALUE);
-        List<String[]> a = csv(dir.resolve("fp32/metrics.csv"));
-        List<String[]> b = csv(dir.resolve("fp16/metrics.csv"));
+        List<String[]> a = TrainingRunTest.csv(dir.resolve("fp32/metrics.csv"));
+        List<String[]> b = TrainingRunTest.csv(dir.resolve("fp16/metrics.csv"));
         assertEquals(300, b.size());
         // the same initial weights (fp16 rounds them): the first losses agree to float16 precision
         assertEquals(value(a, 0, LOSS), value(b, 0, LOSS), 0.01, "step 1 loss");
@@ -75,7 +74,7 @@ class MixedPrecisionTest {
         double initial = Math.pow(2, 40); // float16 gradients of a loss scaled by 2^40 overflow
         TrainingRun.start(config(store, 40, "fp16").with("train.loss_scale_init", Double.toString(initial)),
                 dir.resolve("run"), quiet(), Long.MAX_VALUE);
-        List<String[]> rows = csv(dir.resolve("run/metrics.csv"));
+        List<String[]> rows = TrainingRunTest.csv(dir.resolve("run/metrics.csv"));
         int skipped = 0;
         while (!Double.isFinite(value(rows, skipped, GRAD_NORM))) {
             skipped++;
@@ -112,8 +111,8 @@ class MixedPrecisionTest {
         TrainingRun.start(config, straight, quiet(), Long.MAX_VALUE);
         TrainingRun.start(config, interrupted, quiet(), 8);
         TrainingRun.resume(interrupted, List.of(), quiet(), Long.MAX_VALUE);
-        List<String[]> a = csv(straight.resolve("metrics.csv"));
-        List<String[]> b = csv(interrupted.resolve("metrics.csv"));
+        List<String[]> a = TrainingRunTest.csv(straight.resolve("metrics.csv"));
+        List<String[]> b = TrainingRunTest.csv(interrupted.resolve("metrics.csv"));
         assertEquals(12, b.size());
         for (int i = 0; i < a.size(); i++) {
             for (int column : new int[] {0, 1, 2, LOSS, GRAD_NORM, SCALE}) {
@@ -144,14 +143,5 @@ class MixedPrecisionTest {
             sum += value(rows, i, LOSS);
         }
         return sum / (to - from);
-    }
-
-    private static List<String[]> csv(Path file) throws Exception {
-        List<String> lines = Files.readAllLines(file);
-        List<String[]> rows = new ArrayList<>();
-        for (String line : lines.subList(1, lines.size())) {
-            rows.add(line.split(","));
-        }
-        return rows;
     }
 }
