@@ -3,6 +3,8 @@ package amem.models;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import ai.djl.pytorch.engine.PtNDArray;
+import ai.djl.pytorch.jni.JniUtils;
 
 /**
  * Next-token cross-entropy in nats, the loss THEORY.md §3 compares with the ~1 bound and the data's
@@ -21,7 +23,9 @@ public final class LmLoss {
      * @param mask (B, T) weights, 1 for positions that count and 0 for the rest (e.g. the source
      *     half of a Question-Formation line), or null to count every position; a mask summing to 0
      *     gives NaN
-     * @return a scalar in {@code logits}' manager and data type, differentiable w.r.t. the logits
+     * @return a scalar in {@code logits}' manager, differentiable w.r.t. the logits; float32 for float16 logits
+     *     (the log-softmax is computed in float32 from them, as mixed-precision training needs), else the
+     *     logits' type
      */
     public static NDArray crossEntropy(NDArray logits, NDArray targets, NDArray mask) {
         Shape ls = logits.getShape();
@@ -36,11 +40,22 @@ public final class LmLoss {
             throw new IllegalArgumentException("mask must have shape " + bt + ", got " + mask.getShape());
         }
         NDArray index = targets.toType(DataType.INT64, false).expandDims(2);
-        NDArray nll = logits.logSoftmax(2).gather(index, 2).squeeze(2).neg(); // (B, T)
+        NDArray nll = logSoftmax(logits).gather(index, 2).squeeze(2).neg(); // (B, T)
         if (mask == null) {
             return nll.mean();
         }
         NDArray weights = mask.toType(nll.getDataType(), false);
         return nll.mul(weights).sum().div(weights.sum());
+    }
+
+    /**
+     * Log-softmax over the vocabulary; float16 logits give float32 log-probabilities through torch's
+     * {@code log_softmax(x, dim, dtype)}, whose cast is part of the autograd graph (a {@code toType} is not).
+     */
+    static NDArray logSoftmax(NDArray logits) {
+        if (logits.getDataType() == DataType.FLOAT16 && logits instanceof PtNDArray pt) {
+            return JniUtils.logSoftmax(pt, 2, DataType.FLOAT32);
+        }
+        return logits.logSoftmax(2);
     }
 }

@@ -23,17 +23,19 @@ public record BenchResult(
         double bookkeepingMs,
         double rssMiB,
         double peakRssMiB,
-        double gpuMiB) {
+        double gpuMiB,
+        String precision,
+        double estimateMiB) {
 
     public static final String CSV_HEADER = "shape,device,parameters,flops_per_token,tokens_per_step,peak_gflops,"
             + "forward_tokens_per_s,train_tokens_per_s,ms_per_step,mfu,outside_share,batch_ms,forward_ms,backward_ms,"
-            + "sync_ms,update_ms,bookkeeping_ms,rss_mib,peak_rss_mib,gpu_mib";
+            + "sync_ms,update_ms,bookkeeping_ms,rss_mib,peak_rss_mib,gpu_mib,precision,estimate_mib";
 
     public String csvRow() {
-        return String.format(Locale.ROOT, "%s,%s,%d,%.0f,%.1f,%.1f,%.1f,%.1f,%.2f,%.4f,%.4f,%.3f,%.3f,%.3f,%.3f,%.3f,%.3f,%.0f,%.0f,%.0f",
+        return String.format(Locale.ROOT, "%s,%s,%d,%.0f,%.1f,%.1f,%.1f,%.1f,%.2f,%.4f,%.4f,%.3f,%.3f,%.3f,%.3f,%.3f,%.3f,%.0f,%.0f,%.0f,%s,%.0f",
                 shape, device, parameters, flopsPerToken, tokensPerStep, peakGflops, forwardTokensPerSecond,
                 trainTokensPerSecond, msPerStep, mfu, outsideShare, batchMs, forwardMs, backwardMs, syncMs, updateMs,
-                bookkeepingMs, rssMiB, peakRssMiB, gpuMiB);
+                bookkeepingMs, rssMiB, peakRssMiB, gpuMiB, precision, estimateMiB);
     }
 
     /** One line of the human-readable table. */

@@ -26,6 +26,8 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import amem.pipeline.train.MemoryBudget;
+import amem.pipeline.train.Precision;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -44,9 +46,11 @@ public final class BenchRunner {
     private final double peakGflops;
     private final int warmup;
     private final int steps;
+    private final Precision precision;
 
-    public BenchRunner(Device device, double peakGflops, int warmup, int steps) {
+    public BenchRunner(Device device, double peakGflops, int warmup, int steps, Precision precision) {
         this.device = device;
+        this.precision = precision;
         this.peakGflops = peakGflops;
         this.warmup = warmup;
         this.steps = steps;
@@ -81,7 +85,9 @@ public final class BenchRunner {
                 outside, medianMs(timings, StepTimings::batchNanos), medianMs(timings, StepTimings::forwardNanos),
                 medianMs(timings, StepTimings::backwardNanos), medianMs(timings, StepTimings::syncNanos),
                 medianMs(timings, StepTimings::updateNanos), medianMs(timings, StepTimings::bookkeepingNanos), rss,
-                procStatusMiB("VmHWM"), gpuMiB());
+                procStatusMiB("VmHWM"), gpuMiB(), precision.label(),
+                MemoryBudget.trainingBytes(shape.model(), shape.batch(), shape.model().contextLength(), precision)
+                        / (double) (1L << 20));
     }
 
     private RunConfig config(BenchShape shape, Path store) {
@@ -104,7 +110,8 @@ public final class BenchRunner {
                 .with("train.eval_interval", Integer.toString(1_000_000))
                 .with("train.eval_batches", "1")
                 .with("train.log_interval", "10")
-                .with("train.device", device.isGpu() ? "gpu:" + device.getDeviceId() : "cpu");
+                .with("train.device", device.isGpu() ? "gpu:" + device.getDeviceId() : "cpu")
+                .with("train.precision", precision.label());
     }
 
     /** Evaluation-mode forward passes over training batches, median tokens per second. */

@@ -10,6 +10,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import amem.pipeline.train.Precision;
+import amem.pipeline.train.Tf32Environment;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -42,6 +44,11 @@ final class BenchCommand implements Callable<Integer> {
     @Mixin
     DeviceOption device = DeviceOption.defaultingTo("auto");
 
+    @Option(names = "--precision", defaultValue = "auto",
+            description = "auto | fp32 | tf32 | fp16: the products of the peak and the training steps (auto: tf32 on a GPU, "
+                    + "fp32 on a CPU; tf32 restarts the JVM with TORCH_ALLOW_TF32_CUBLAS_OVERRIDE=1; default: ${DEFAULT-VALUE})")
+    String precision;
+
     @Option(names = "--peak-sizes", split = ",", defaultValue = "512,1024,2048",
             description = "square matmul sizes for the peak (default: ${DEFAULT-VALUE})")
     int[] peakSizes;
@@ -56,11 +63,17 @@ final class BenchCommand implements Callable<Integer> {
         }
         List<BenchShape> selected = shapes.stream().map(String::trim).map(BenchShape::named).toList();
         Device target = device.resolve();
-        MatmulPeak.Point peak = MatmulPeak.measure(target, peakSizes, 5);
-        System.out.printf(Locale.ROOT, "device %s: float32 matmul peak %.1f GFLOP/s (at %d x %d)%n%n",
-                target, peak.gflops(), peak.size(), peak.size());
+        Precision arithmetic = Precision.resolve(precision, target);
+        try {
+            Tf32Environment.check(arithmetic, target);
+        } catch (Tf32Environment.Mismatch mismatch) {
+            return Tf32Environment.relaunch(mismatch);
+        }
+        MatmulPeak.Point peak = MatmulPeak.measure(target, peakSizes, 5, arithmetic.parameterType());
+        System.out.printf(Locale.ROOT, "device %s: %s matmul peak %.1f GFLOP/s (at %d x %d)%n%n",
+                target, arithmetic.label(), peak.gflops(), peak.size(), peak.size());
         System.out.println(BenchResult.tableHeader());
-        BenchRunner runner = new BenchRunner(target, peak.gflops(), warmup, steps);
+        BenchRunner runner = new BenchRunner(target, peak.gflops(), warmup, steps, arithmetic);
         List<String> rows = new ArrayList<>();
         rows.add(BenchResult.CSV_HEADER);
         Path work = Files.createTempDirectory("amem-bench");

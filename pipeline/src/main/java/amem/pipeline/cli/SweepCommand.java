@@ -10,6 +10,8 @@ import amem.pipeline.sweep.SweepRunner;
 import amem.pipeline.sweep.SweepTable;
 import amem.pipeline.train.Progress;
 import amem.pipeline.train.StopSignal;
+import amem.pipeline.train.Precision;
+import amem.pipeline.train.Tf32Environment;
 import amem.pipeline.train.TrainingRun;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -64,9 +66,14 @@ final class SweepCommand implements Callable<Integer> {
     @Option(names = "--estimate", description = "print each cell's training FLOPs, time at --tflops and memory, run nothing")
     boolean estimate;
 
-    @Option(names = "--tflops", defaultValue = "25", paramLabel = "T",
-            description = "with --estimate: sustained TFLOP/s of one device (measure with `amem bench`; default: ${DEFAULT-VALUE})")
-    double tflops;
+    @Option(names = "--tflops", paramLabel = "T",
+            description = "with --estimate: sustained TFLOP/s of one device (measure with `amem bench` or scripts/gpu-check.sh; "
+                    + "default: an H100 assumption per precision: fp32 25, tf32 120, fp16 200)")
+    Double tflops;
+
+    @Option(names = "--precision", paramLabel = "P",
+            description = "with --estimate: fp32 | tf32 | fp16 (default: the plan's train.precision, auto counted as tf32, a GPU's default)")
+    String precision;
 
     @Option(names = "--step-floor-ms", defaultValue = "10", paramLabel = "MS",
             description = "with --estimate: least time of one step (launch-bound small models; `amem bench` ms/step of a small shape; default: ${DEFAULT-VALUE})")
@@ -108,7 +115,10 @@ final class SweepCommand implements Callable<Integer> {
             return 0;
         }
         if (estimate) {
-            printEstimate(SweepEstimate.of(plan, tflops, stepFloorMs));
+            Precision p = Precision.resolve(precision != null ? precision : plan.base().getString("train.precision"),
+                    ai.djl.Device.gpu());
+            double rate = tflops != null ? tflops : SweepEstimate.assumedH100Teraflops(p);
+            printEstimate(SweepEstimate.of(plan, rate, stepFloorMs, p));
             return 0;
         }
         if (emit != null) {
@@ -121,6 +131,9 @@ final class SweepCommand implements Callable<Integer> {
         SweepRunner.Result result;
         try (StopSignal stop = StopSignal.install()) {
             result = SweepRunner.run(plan, cells, runtime, progress, TrainingRun.Options.defaults().stop(stop));
+        } catch (Tf32Environment.Mismatch mismatch) {
+            // train.precision needs TORCH_ALLOW_TF32_CUBLAS_OVERRIDE set otherwise: the same command, restarted
+            return Tf32Environment.relaunch(mismatch);
         }
         Path csv = plan.dir().resolve(SweepTable.FILE);
         System.out.println("wrote " + csv);
@@ -219,10 +232,10 @@ final class SweepCommand implements Callable<Integer> {
                     c.cell().name(), c.parameters(), c.tokensPerStep(), c.steps(), c.flops() / 1e15, c.hours(),
                     c.memoryBytes() / (double) (1L << 30));
         }
-        System.out.printf(Locale.ROOT, "total: %,.1f PFLOP, %,.1f device-hours at %.1f TFLOP/s sustained and at least %.1f ms "
-                + "per step; the largest cell needs about %.1f GiB (estimates; evaluation not counted)%n",
-                estimate.totalFlops() / 1e15, estimate.totalHours(), estimate.teraflops(), estimate.stepFloorMs(),
-                estimate.peakMemoryBytes() / (double) (1L << 30));
+        System.out.printf(Locale.ROOT, "total: %,.1f PFLOP, %,.1f device-hours at %.1f TFLOP/s sustained (%s) and at least "
+                + "%.1f ms per step; the largest cell needs about %.1f GiB in %s (estimates; evaluation not counted)%n",
+                estimate.totalFlops() / 1e15, estimate.totalHours(), estimate.teraflops(), estimate.precision().label(),
+                estimate.stepFloorMs(), estimate.peakMemoryBytes() / (double) (1L << 30), estimate.precision().label());
     }
 
     private static String longText(Table table, String column, int row) {

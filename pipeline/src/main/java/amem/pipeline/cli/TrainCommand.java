@@ -5,6 +5,7 @@ import amem.pipeline.config.Presets;
 import amem.pipeline.config.RunConfig;
 import amem.pipeline.train.Progress;
 import amem.pipeline.train.StopSignal;
+import amem.pipeline.train.Tf32Environment;
 import amem.pipeline.train.TrainingRun;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -67,6 +68,9 @@ final class TrainCommand implements Callable<Integer> {
                     .stop(stop)
                     .skipBadBatch(skipBadBatch);
             result = resume != null ? resumeRun(sets, progress, options) : startRun(sets, progress, options);
+        } catch (Tf32Environment.Mismatch mismatch) {
+            // train.precision needs TORCH_ALLOW_TF32_CUBLAS_OVERRIDE set otherwise before libtorch starts
+            return Tf32Environment.relaunch(mismatch);
         }
         var outcome = result.outcome();
         System.out.printf(Locale.ROOT, "%s: %s at step %d, train loss %.4f, val loss %.4f (%.1f s)%n", result.runDir(),

@@ -57,6 +57,12 @@ public final class ConfigSchema {
         key("train.log_interval", Type.LONG, 10L, "steps between flushes of metrics.csv");
         key("train.seed", Type.LONG, 1L, "seed for initialisation, dropout and batch order");
         key("train.device", Type.STRING, "auto", "auto | cpu | gpu | gpu:N");
+        key("train.precision", Type.STRING, "auto",
+                "auto | fp32 | tf32 | fp16: tf32 = float32 with TF32 matrix products on CUDA; fp16 = mixed precision "
+                        + "(float16 parameters, float32 master weights, dynamic loss scaling); auto = tf32 on a GPU, "
+                        + "fp32 on a CPU (docs/GPU.md)");
+        key("train.loss_scale_init", Type.DOUBLE, 65536.0,
+                "fp16: initial loss scale (halved on a step with non-finite gradients, doubled after 2000 good ones)");
         key("train.memory_check", Type.BOOLEAN, true,
                 "refuse a run whose estimated memory exceeds what the device has free");
 

@@ -16,7 +16,8 @@ import java.util.stream.Stream;
  */
 public final class RunDirectory {
 
-    public static final String METRICS_HEADER = "step,tokens,lr,train_loss,grad_norm,ms_per_step,tokens_per_s";
+    public static final String METRICS_HEADER =
+            "step,tokens,lr,train_loss,grad_norm,ms_per_step,tokens_per_s,loss_scale";
     public static final String EVAL_HEADER = "step,split,loss,tokens,accuracy";
 
     private static final Gson GSON = new GsonBuilder().setPrettyPrinting().disableHtmlEscaping().create();

@@ -12,6 +12,7 @@ import amem.pipeline.session.ModelConfigs;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import amem.pipeline.train.Precision;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -30,9 +31,23 @@ public final class SweepEstimate {
     public record Cell(SweepPlan.Cell cell, long parameters, double tokensPerStep, long steps, double flops,
             double hours, long memoryBytes) {}
 
-    /** All cells and their sum, at {@code teraflops} sustained. */
+    /** All cells and their sum, at {@code teraflops} sustained, in {@code precision}. */
     public record Result(List<Cell> cells, double teraflops, double stepFloorMs, double totalFlops, double totalHours,
-            long peakMemoryBytes) {}
+            long peakMemoryBytes, Precision precision) {}
+
+    /**
+     * Sustained model TFLOP/s assumed for one H100 when the user gives none: about 40% of the float32 peak
+     * (67 TFLOP/s), 25% of the dense TF32 tensor-core peak (495) and 20% of the dense float16 one (989). DJL has
+     * no fused attention and runs one kernel per operation, so the tensor-core rates are far from their peaks.
+     * Assumptions, not measurements: `scripts/gpu-check.sh` measures them (docs/GPU.md).
+     */
+    public static double assumedH100Teraflops(Precision precision) {
+        return switch (precision) {
+            case FP32 -> 25;
+            case TF32 -> 120;
+            case FP16 -> 200;
+        };
+    }
 
     private SweepEstimate() {}
 
@@ -41,6 +56,12 @@ public final class SweepEstimate {
      * @param stepFloorMs the least time of one optimizer step on that device, in milliseconds (0: FLOPs only)
      */
     public static Result of(SweepPlan plan, double teraflops, double stepFloorMs) throws IOException {
+        return of(plan, teraflops, stepFloorMs, Precision.FP32);
+    }
+
+    /** The estimate with the memory of {@code precision} (float16 mixed precision needs less for activations). */
+    public static Result of(SweepPlan plan, double teraflops, double stepFloorMs, Precision precision)
+            throws IOException {
         if (!(teraflops > 0) || !(stepFloorMs >= 0)) {
             throw new IllegalArgumentException("--tflops must be positive and --step-floor-ms >= 0, got " + teraflops
                     + " and " + stepFloorMs);
@@ -59,7 +80,7 @@ public final class SweepEstimate {
             double tokensPerStep = perSequence * config.getInt("train.batch_size") * config.getInt("train.grad_accum");
             long steps = config.getLong("train.steps");
             double cellFlops = ModelFlops.perToken(model, (int) Math.round(perSequence)) * tokensPerStep * steps;
-            long memory = MemoryBudget.trainingBytes(model, config.getInt("train.batch_size"), context);
+            long memory = MemoryBudget.trainingBytes(model, config.getInt("train.batch_size"), context, precision);
             double stepSeconds = Math.max(cellFlops / steps / (teraflops * 1e12), stepFloorMs / 1e3);
             double cellHours = stepSeconds * steps / 3600;
             cells.add(new Cell(cell, ParameterCount.of(model).total(), tokensPerStep, steps, cellFlops, cellHours, memory));
@@ -67,7 +88,7 @@ public final class SweepEstimate {
             hours += cellHours;
             peak = Math.max(peak, memory);
         }
-        return new Result(List.copyOf(cells), teraflops, stepFloorMs, flops, hours, peak);
+        return new Result(List.copyOf(cells), teraflops, stepFloorMs, flops, hours, peak, precision);
     }
 
     private static int vocabulary(RunConfig config, TokenStoreMeta store, Path meta) {

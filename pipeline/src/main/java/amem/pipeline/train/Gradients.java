@@ -26,6 +26,18 @@ public final class Gradients {
         return gradients;
     }
 
+    /**
+     * Mixed precision: the float16 gradients of a scaled loss as float32 gradients of the loss itself
+     * ({@code g / scale}), which the global norm and the float32 master weights use.
+     */
+    public static NDList unscaled(NDList gradients, double scale) {
+        NDList result = new NDList(gradients.size());
+        for (NDArray g : gradients) {
+            result.add(g.toType(ai.djl.ndarray.types.DataType.FLOAT32, false).muli((float) (1.0 / scale)));
+        }
+        return result;
+    }
+
     /** {@code sqrt(sum over all gradients of g²)} as a scalar array (as {@code clip_grad_norm_} computes it). */
     public static NDArray globalNorm(NDList gradients) {
         NDArray[] squares = new NDArray[gradients.size()];

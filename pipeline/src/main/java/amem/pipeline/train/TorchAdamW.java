@@ -3,6 +3,7 @@ package amem.pipeline.train;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
 import ai.djl.nn.Parameter;
 import ai.djl.pytorch.engine.PtNDArray;
 import ai.djl.pytorch.jni.JniUtils;
@@ -31,6 +32,12 @@ import java.util.Map;
  *
  * <p>State (both moments and the step count) is saved and restored with {@link #save}/{@link #load}, so a
  * resumed run continues exactly.
+ *
+ * <p>Mixed precision ({@link Precision#FP16}): the constructor keeps a float32 master copy of every parameter and
+ * turns the parameter itself into float16 (the array object stays the same, its tensor is replaced). The update
+ * runs on the master weights with float32 gradients (the caller casts and unscales them) and float32 moments,
+ * then the float16 parameter is set to the rounded master. Checkpoints store the master weights as the model's
+ * parameters ({@link #withMasterWeights}), so a checkpoint is a float32 model whatever the precision.
  */
 public final class TorchAdamW {
 
@@ -52,8 +59,9 @@ public final class TorchAdamW {
         }
     }
 
-    /** One optimised parameter with its moments. */
-    private record Slot(String name, Parameter parameter, NDArray mean, NDArray variance, boolean decays) {}
+    /** One optimised parameter with its moments, and its float32 master weights in mixed precision (else null). */
+    private record Slot(String name, Parameter parameter, NDArray mean, NDArray variance, boolean decays,
+            NDArray master) {}
 
     private final Settings settings;
     private final List<Slot> slots = new ArrayList<>();
@@ -65,14 +73,81 @@ public final class TorchAdamW {
      * @param stateManager the long-lived manager that owns the moments
      */
     public TorchAdamW(Map<String, Parameter> parameters, NDManager stateManager, Settings settings) {
+        this(parameters, stateManager, settings, false);
+    }
+
+    /**
+     * @param mixedPrecision keep float32 master weights and make the (float32) parameters float16
+     */
+    public TorchAdamW(Map<String, Parameter> parameters, NDManager stateManager, Settings settings, boolean mixedPrecision) {
         this.settings = settings;
         for (Map.Entry<String, Parameter> entry : parameters.entrySet()) {
             NDArray weight = entry.getValue().getArray();
-            NDArray mean = stateManager.zeros(weight.getShape(), weight.getDataType(), weight.getDevice());
-            NDArray variance = stateManager.zeros(weight.getShape(), weight.getDataType(), weight.getDevice());
+            if (weight.getDataType() != DataType.FLOAT32) {
+                throw new IllegalArgumentException(entry.getKey() + " is " + weight.getDataType() + "; AdamW starts "
+                        + "from float32 parameters");
+            }
+            NDArray mean = stateManager.zeros(weight.getShape(), DataType.FLOAT32, weight.getDevice());
+            NDArray variance = stateManager.zeros(weight.getShape(), DataType.FLOAT32, weight.getDevice());
             mean.setName(entry.getKey() + ".exp_avg");
             variance.setName(entry.getKey() + ".exp_avg_sq");
-            slots.add(new Slot(entry.getKey(), entry.getValue(), mean, variance, weight.getShape().dimension() >= 2));
+            NDArray master = null;
+            if (mixedPrecision) {
+                master = weight.toType(DataType.FLOAT32, true); // a copy outside autograd (toType runs without it)
+                master.attach(stateManager);
+                master.setName(entry.getKey() + ".master");
+                setHalf(weight, master);
+            }
+            slots.add(new Slot(entry.getKey(), entry.getValue(), mean, variance, weight.getShape().dimension() >= 2,
+                    master));
+        }
+    }
+
+    /** Whether the parameters are float16 copies of float32 master weights. */
+    public boolean mixedPrecision() {
+        return !slots.isEmpty() && slots.get(0).master != null;
+    }
+
+    /**
+     * Replaces the tensor behind {@code weight} by {@code master} rounded to float16, a fresh leaf that requires a
+     * gradient ({@code toType} is not recorded by autograd, so the cast happens here and not in the forward).
+     */
+    private static void setHalf(NDArray weight, NDArray master) {
+        weight.intern(master.toType(DataType.FLOAT16, true));
+        weight.setRequiresGradient(true);
+    }
+
+    /**
+     * Runs {@code action} (a save) while the parameters hold their float32 master weights, then restores the
+     * float16 parameters; without mixed precision it just runs it.
+     */
+    public void withMasterWeights(IoAction action) throws IOException {
+        if (!mixedPrecision()) {
+            action.run();
+            return;
+        }
+        for (Slot slot : slots) {
+            slot.parameter.getArray().intern(slot.master.toType(DataType.FLOAT32, true));
+        }
+        try {
+            action.run();
+        } finally {
+            for (Slot slot : slots) {
+                setHalf(slot.parameter.getArray(), slot.master);
+            }
+        }
+    }
+
+    /** An I/O action run by {@link #withMasterWeights}. */
+    @FunctionalInterface
+    public interface IoAction {
+        void run() throws IOException;
+    }
+
+    /** Drops the accumulated gradients without an update (a step skipped by the loss scaler). */
+    public void skip() {
+        for (Slot slot : slots) {
+            JniUtils.zeroGrad((PtNDArray) slot.parameter.getArray());
         }
     }
 
@@ -92,7 +167,7 @@ public final class TorchAdamW {
      * @param lr learning rate for this step
      * @param gradScale factor applied to every gradient first (the global-norm clipping coefficient, or 1)
      * @param gradients the gradients in the order of the parameter map given to the constructor (see
-     *     {@link Gradients#of})
+     *     {@link Gradients#of}); float32 and unscaled in mixed precision
      */
     public void update(double lr, double gradScale, NDList gradients) {
         if (gradients.size() != slots.size()) {
@@ -108,7 +183,7 @@ public final class TorchAdamW {
             PtNDArray weight = (PtNDArray) slot.parameter.getArray();
             PtNDArray grad = (PtNDArray) gradients.get(i);
             JniUtils.adamUpdate(
-                    weight,
+                    slot.master == null ? weight : (PtNDArray) slot.master,
                     grad,
                     (PtNDArray) slot.mean,
                     (PtNDArray) slot.variance,
@@ -121,7 +196,11 @@ public final class TorchAdamW {
                     (float) settings.beta2,
                     epsilon,
                     true);
-            JniUtils.zeroGrad(weight);
+            if (slot.master == null) {
+                JniUtils.zeroGrad(weight);
+            } else {
+                setHalf(weight, slot.master); // the new leaf has no gradient yet
+            }
         }
     }
 
@@ -160,6 +239,8 @@ public final class TorchAdamW {
             copyInto(state.get(2 * i + 1), slot.variance, slot.name + ".exp_avg_sq");
         }
         step = savedStep;
+        // Mixed precision: the checkpoint's model parameters were the master weights, loaded (float32) before this
+        // optimizer was built, which took its masters from them. Nothing else to restore.
     }
 
     private static void copyInto(NDArray source, NDArray target, String expectedName) throws IOException {

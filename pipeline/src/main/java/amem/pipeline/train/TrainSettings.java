@@ -17,7 +17,9 @@ public record TrainSettings(
         int keepCheckpoints,
         long logInterval,
         long seed,
-        String device) {
+        String device,
+        String precision,
+        double lossScaleInit) {
 
     public TrainSettings {
         positive("train.steps", steps);
@@ -30,6 +32,10 @@ public record TrainSettings(
         if (evalBatches < 0) {
             throw new ConfigException("train.eval_batches = " + evalBatches + " must be >= 0");
         }
+        Precision.resolve(precision, ai.djl.Device.cpu()); // the spelling, checked before anything starts
+        if (!(lossScaleInit > 0) || Double.isInfinite(lossScaleInit)) {
+            throw new ConfigException("train.loss_scale_init = " + lossScaleInit + " must be positive and finite");
+        }
         if (!(gradClip >= 0)) {
             throw new ConfigException("train.grad_clip = " + gradClip + " must be >= 0 (0 disables clipping)");
         }
@@ -39,6 +45,11 @@ public record TrainSettings(
         if (value <= 0) {
             throw new ConfigException(key + " = " + value + " must be a positive whole number");
         }
+    }
+
+    /** The precision this run trains in on {@code device} ({@code auto} resolved). */
+    public Precision precisionOn(ai.djl.Device device) {
+        return Precision.resolve(precision, device);
     }
 
     /** Reads and validates the {@code train.*} keys. */
@@ -70,7 +81,9 @@ public record TrainSettings(
                     config.getInt("train.keep_checkpoints"),
                     config.getLong("train.log_interval"),
                     config.getLong("train.seed"),
-                    config.getString("train.device"));
+                    config.getString("train.device"),
+                    config.getString("train.precision"),
+                    config.getDouble("train.loss_scale_init"));
         } catch (IllegalArgumentException e) {
             throw new ConfigException(e.getMessage());
         }

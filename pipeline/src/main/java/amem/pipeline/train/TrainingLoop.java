@@ -53,6 +53,8 @@ public final class TrainingLoop {
     private final Checkpoints checkpoints;
     private final BatchSchedule schedule;
     private final StopSignal stop;
+    /** Dynamic loss scaling in mixed precision; null otherwise. */
+    private final LossScaler scaler;
 
     private long step;
     private long tokens;
@@ -69,8 +71,21 @@ public final class TrainingLoop {
      * @param schedule which sampler batch each micro-batch draws (bad batches skipped)
      * @param stop asks the loop to write a checkpoint and return between steps (Ctrl-C)
      */
-    public TrainingLoop(RunDirectory run, TrainSettings settings, ModelSession model, TrainingData data,
-            TorchAdamW optimizer, Progress progress, long step, long tokens, BatchSchedule schedule, StopSignal stop) {
+    public TrainingLoop(RunDirectory run, TrainSettings settings, ModelSession model, TrainingData data, TorchAdamW optimizer,
+            Progress progress, long step, long tokens, BatchSchedule schedule, StopSignal stop) {
+        this(run, settings, model, data, optimizer, progress, step, tokens, schedule, stop,
+                optimizer.mixedPrecision() ? new LossScaler(settings.lossScaleInit()) : null);
+    }
+
+    /**
+     * @param scaler the loss scaler of a mixed-precision run (a checkpoint's, when resuming), null otherwise
+     */
+    public TrainingLoop(RunDirectory run, TrainSettings settings, ModelSession model, TrainingData data, TorchAdamW optimizer,
+            Progress progress, long step, long tokens, BatchSchedule schedule, StopSignal stop, LossScaler scaler) {
+        if ((scaler != null) != optimizer.mixedPrecision()) {
+            throw new IllegalArgumentException("a loss scaler goes with a mixed-precision optimizer, and only with one");
+        }
+        this.scaler = scaler;
         this.run = run;
         this.settings = settings;
         this.model = model;
@@ -132,7 +147,8 @@ public final class TrainingLoop {
                 emaMs = Double.isNaN(emaMs) ? ms : 0.9 * emaMs + 0.1 * ms;
                 double tokensPerSecond = result.tokens / (ms / 1000.0);
                 lastTrainLoss = result.loss;
-                metrics.row(step, tokens, lr, result.loss, result.gradNorm, ms, tokensPerSecond);
+                metrics.row(step, tokens, lr, result.loss, result.gradNorm, ms, tokensPerSecond,
+                        scaler == null ? 1.0 : scaler.scale());
 
                 boolean last = step == stopAt;
                 if (step % settings.logInterval() == 0 || last) {
@@ -206,7 +222,11 @@ public final class TrainingLoop {
                     NDArray logits = model.logits(arrays.inputs(), true);
                     NDArray loss = LmLoss.crossEntropy(logits, arrays.targets(), arrays.mask());
                     long t2 = System.nanoTime();
-                    collector.backward(accumulation == 1 ? loss : Scalars.div(loss, accumulation));
+                    if (scaler != null) {
+                        collector.backward(Scalars.mul(loss, scaler.scale() / accumulation));
+                    } else {
+                        collector.backward(accumulation == 1 ? loss : Scalars.div(loss, accumulation));
+                    }
                     NDArray detached = loss.stopGradient();
                     lossSum = lossSum == null ? detached : lossSum.add(detached);
                     stepTokens += batch.lossTokens();
@@ -218,6 +238,9 @@ public final class TrainingLoop {
             }
             long syncStart = System.nanoTime();
             NDList gradients = Gradients.of(parameters, scope);
+            if (scaler != null) {
+                gradients = Gradients.unscaled(gradients, scaler.scale());
+            }
             NDArray norm = Gradients.globalNorm(gradients);
             // One device-to-host transfer per step: the loss and the gradient norm together.
             float[] stats = NDArrays.stack(new NDList(Scalars.div(lossSum, accumulation), norm)).toFloatArray();
@@ -225,6 +248,16 @@ public final class TrainingLoop {
             phases[SYNC] = updateStart - syncStart;
             double loss = stats[0];
             double gradNorm = stats[1];
+            if (scaler != null && Double.isFinite(loss) && !Double.isFinite(gradNorm)) {
+                // float16 overflow under the current scale: skip the update, halve the scale (GradScaler's rule)
+                scaler.update(false);
+                if (!scaler.collapsed()) {
+                    LOG.debug("step {}: gradients not finite at loss scale {}, update skipped", step + 1, scaler.scale() * 2);
+                    optimizer.skip();
+                    phases[UPDATE] = System.nanoTime() - updateStart;
+                    return new StepResult(loss, gradNorm, stepTokens, phases);
+                }
+            }
             if (!Double.isFinite(loss) || !Double.isFinite(gradNorm)) {
                 throw FaultReport.fault(step + 1, loss, gradNorm, lastTrainLoss, List.copyOf(parameters.keySet()),
                         gradients, observerReports(), run.root());
@@ -232,6 +265,9 @@ public final class TrainingLoop {
             double clipScale = Gradients.clipScale(gradNorm, settings.gradClip());
             for (TrainingObserver observer : observers) {
                 observer.afterBackward(step + 1, gradients, gradNorm, clipScale, scope);
+            }
+            if (scaler != null) {
+                scaler.update(true);
             }
             optimizer.update(lr, clipScale, gradients);
             phases[UPDATE] = System.nanoTime() - updateStart;
@@ -278,6 +314,9 @@ public final class TrainingLoop {
         counters.addProperty("micro_batches_done", step * settings.gradAccum());
         counters.addProperty("last_train_loss", lastTrainLoss);
         counters.addProperty("last_val_loss", lastValLoss);
+        if (scaler != null) {
+            scaler.save(counters);
+        }
         try {
             TrainingState.save(checkpoints, step, counters, model, optimizer);
         } catch (IOException e) {

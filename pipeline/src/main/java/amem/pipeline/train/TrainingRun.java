@@ -40,7 +40,8 @@ public final class TrainingRun {
     public static final Set<String> RESUMABLE_KEYS = Set.of(
             "train.steps", "train.decay_steps", "train.lr", "train.min_lr", "train.eval_interval",
             "train.eval_batches", "train.checkpoint_interval", "train.keep_checkpoints", "train.log_interval",
-            "train.device", "train.grad_clip", "train.memory_check", "data.verify_checksums");
+            "train.device", "train.grad_clip", "train.memory_check", "data.verify_checksums", "train.precision",
+            "train.loss_scale_init");
 
     /**
      * How to run: stop after {@code pauseAt} steps (with a checkpoint), observers of the loop, the signal that
@@ -88,9 +89,11 @@ public final class TrainingRun {
     public static Result start(RunConfig config, Path runDir, Progress progress, Options options) throws IOException {
         TrainSettings settings = TrainSettings.from(config);
         Device device = DeviceSpec.resolve(settings.device());
+        Precision precision = settings.precisionOn(device);
+        Tf32Environment.check(precision, device);
         try (TrainingData data = TrainingData.open(config, settings, config.getInt("model.context_length"))) {
             ModelConfig modelConfig = ModelConfigs.from(config, data.store().vocabSize());
-            checkMemory(config, modelConfig, settings, device);
+            checkMemory(config, modelConfig, settings, device, precision);
             HookSettings hooks = HookSettings.from(config, modelConfig, data.store());
             RunDirectory run = RunDirectory.create(runDir);
             try (RunLock lock = RunLock.acquire(runDir, progress::message);
@@ -99,12 +102,13 @@ public final class TrainingRun {
                 info.add("sessions", new JsonArray());
                 addSession(info, "start", 0);
                 run.writeConfig(info);
-                progress.message(String.format("training %s: %s, %,d parameters, %s sampler, device %s",
+                progress.message(String.format("training %s: %s, %,d parameters, %s sampler, device %s, %s",
                         runDir, modelConfig.architecture().key(), info.getAsJsonObject("parameters").get("total").getAsLong(),
-                        data.lines() ? "line" : "window", device));
-                TorchAdamW optimizer = new TorchAdamW(model.parameters(), model.manager(), settings.optimizer());
-                return train(run, settings, hooks, model, data, optimizer, progress, 0, 0, BatchSchedule.identity(),
-                        options);
+                        data.lines() ? "line" : "window", device, precision.label()));
+                TorchAdamW optimizer = new TorchAdamW(model.parameters(), model.manager(), settings.optimizer(), precision.mixed());
+                LossScaler scaler = precision.mixed() ? new LossScaler(settings.lossScaleInit()) : null;
+                return train(run, settings, hooks, model, data, optimizer, scaler, progress, 0, 0,
+                        BatchSchedule.identity(), options);
             }
         }
     }
@@ -132,6 +136,8 @@ public final class TrainingRun {
             }
             TrainSettings settings = TrainSettings.from(config);
             Device device = DeviceSpec.resolve(settings.device());
+            Precision precision = settings.precisionOn(device);
+            Tf32Environment.check(precision, device);
             BatchSchedule schedule = schedule(info);
             if (options.skipBadBatch()) {
                 schedule = skipRecordedFault(run, info, schedule, progress);
@@ -145,19 +151,25 @@ public final class TrainingRun {
             }
             try (TrainingData data = TrainingData.open(config, settings, config.getInt("model.context_length"))) {
                 ModelConfig modelConfig = ModelConfigs.from(config, data.store().vocabSize());
-                checkMemory(config, modelConfig, settings, device);
+                checkMemory(config, modelConfig, settings, device, precision);
                 HookSettings hooks = HookSettings.from(config, modelConfig, data.store());
                 try (ModelSession model = ModelSession.create(modelConfig, device, settings.seed())) {
                     long tokens = 0;
+                    LossScaler scaler = precision.mixed() ? new LossScaler(settings.lossScaleInit()) : null;
                     if (checkpoint.isPresent()) {
                         // Parameters first: the optimizer's moments must be built against the loaded arrays.
                         TrainingState.loadParameters(checkpoint.get(), model);
                     }
-                    TorchAdamW optimizer = new TorchAdamW(model.parameters(), model.manager(), settings.optimizer());
+                    // Mixed precision: the checkpoint holds float32 weights; the optimizer keeps them as its masters.
+                    TorchAdamW optimizer = new TorchAdamW(model.parameters(), model.manager(), settings.optimizer(),
+                            precision.mixed());
                     if (checkpoint.isPresent()) {
                         Checkpoints.Checkpoint found = checkpoint.get();
                         TrainingState.loadOptimizer(found, model, optimizer);
                         tokens = found.state().get("tokens").getAsLong();
+                        if (scaler != null) {
+                            scaler = LossScaler.restore(found.state(), settings.lossScaleInit());
+                        }
                         progress.message("resuming " + runDir + " from step " + step + " (" + found.dir().getFileName() + ")");
                     } else {
                         progress.message("no checkpoint in " + runDir + " yet: starting it again from step 0");
@@ -166,18 +178,18 @@ public final class TrainingRun {
                     info.add("config", config.toJson());
                     addSession(info, options.skipBadBatch() ? "resume, skipping the faulty batches" : "resume", step);
                     run.writeConfig(info);
-                    return train(run, settings, hooks, model, data, optimizer, progress, step, tokens, schedule,
-                            options);
+                    return train(run, settings, hooks, model, data, optimizer, scaler, progress, step, tokens,
+                            schedule, options);
                 }
             }
         }
     }
 
     private static Result train(RunDirectory run, TrainSettings settings, HookSettings hooks, ModelSession model,
-            TrainingData data, TorchAdamW optimizer, Progress progress, long step, long tokens, BatchSchedule schedule,
-            Options options) throws IOException {
+            TrainingData data, TorchAdamW optimizer, LossScaler scaler, Progress progress, long step, long tokens,
+            BatchSchedule schedule, Options options) throws IOException {
         TrainingLoop trainer = new TrainingLoop(
-                run, settings, model, data, optimizer, progress, step, tokens, schedule, options.stop());
+                run, settings, model, data, optimizer, progress, step, tokens, schedule, options.stop(), scaler);
         options.observers().forEach(trainer::addObserver);
         if (!options.checkpoints()) {
             trainer.disableCheckpoints();
@@ -198,9 +210,10 @@ public final class TrainingRun {
         return new Result(run.root(), outcome);
     }
 
-    private static void checkMemory(RunConfig config, ModelConfig model, TrainSettings settings, Device device) {
+    private static void checkMemory(RunConfig config, ModelConfig model, TrainSettings settings, Device device,
+            Precision precision) {
         if (config.getBoolean("train.memory_check")) {
-            MemoryBudget.check(model, settings.batchSize(), model.contextLength(), device);
+            MemoryBudget.check(model, settings.batchSize(), model.contextLength(), device, precision);
         }
     }
 

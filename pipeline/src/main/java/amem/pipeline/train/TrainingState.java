@@ -30,7 +30,8 @@ final class TrainingState {
         state.addProperty("optimizer_step", optimizer.step());
         state.addProperty("rng", "engine RNG reseeded from (seed, step) every step; batches are a function of the index");
         checkpoints.save(step, state, dir -> {
-            model.save(dir);
+            // in mixed precision the checkpoint holds the float32 master weights: a checkpoint is always float32
+            optimizer.withMasterWeights(() -> model.save(dir));
             try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(dir.resolve(OPTIMIZER_FILE)))) {
                 optimizer.save(out);
             }

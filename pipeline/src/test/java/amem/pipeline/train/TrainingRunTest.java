@@ -140,7 +140,7 @@ class TrainingRunTest {
         assertEquals(4, extended.step());
     }
 
-    private static List<String[]> csv(Path file) throws Exception {
+    static List<String[]> csv(Path file) throws Exception {
         List<String> lines = Files.readAllLines(file);
         List<String[]> rows = new ArrayList<>();
         for (String line : lines.subList(1, lines.size())) {

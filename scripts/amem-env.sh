@@ -1,0 +1,31 @@
+# shellcheck shell=bash
+# Sourced by the launchers (./amem and a bundle's bin/amem): the process environment amem runs in.
+# Expects $AMEM_LAUNCHER to be set to the launcher's own path.
+
+# glibc's allocator returns large freed blocks to the kernel and maps them again on the next step; for models
+# with large activations (the GPT-2 logits) that costs a third of the CPU time. Keeping freed memory in the
+# process avoids it. The JVM runs no code on the process's main thread, so every allocation of libtorch lands in
+# glibc's secondary arenas, which are mmap'd and trimmed regardless of the three settings above: one arena
+# (MALLOC_ARENA_MAX=1) routes them to the main heap, where those settings hold. Measured on the nanoGPT CPU peer
+# shape: 1,900 -> 2,600 tokens/s (docs/PERFORMANCE.md). Set the variables yourself to override.
+export MALLOC_MMAP_MAX_="${MALLOC_MMAP_MAX_:-0}"
+export MALLOC_TRIM_THRESHOLD_="${MALLOC_TRIM_THRESHOLD_:-68719476736}"
+export MALLOC_TOP_PAD_="${MALLOC_TOP_PAD_:-536870912}"
+export MALLOC_ARENA_MAX="${MALLOC_ARENA_MAX:-1}"
+# `amem sweep --emit slurm` writes this launcher's path into the job script.
+export AMEM_LAUNCHER
+# A libtorch of this machine (scripts/djl-jni-build.sh writes the file): PYTORCH_LIBRARY_PATH, PYTORCH_VERSION,
+# PYTORCH_FLAVOR and the DJL cache holding the JNI built against it.
+if [ -n "${AMEM_TORCH_ENV:-}" ]; then
+  if [ ! -f "$AMEM_TORCH_ENV" ]; then
+    echo "amem: AMEM_TORCH_ENV=$AMEM_TORCH_ENV does not exist (scripts/djl-jni-build.sh writes it)" >&2
+    exit 2
+  fi
+  # shellcheck disable=SC1090
+  . "$AMEM_TORCH_ENV"
+fi
+# Nothing downloads at run time unless asked: DJL uses the libtorch from the Maven jar or PYTORCH_LIBRARY_PATH.
+export DJL_OFFLINE="${DJL_OFFLINE:-true}"
+# DJL warns on every start that a CPU-only machine has no CUDA driver; that is expected here, so it is hidden.
+# shellcheck disable=SC2034  # used by the launcher that sources this file
+AMEM_JVM_FLAGS=(-Dorg.slf4j.simpleLogger.defaultLogLevel=warn -Dorg.slf4j.simpleLogger.log.ai.djl.util.cuda.CudaUtils=error)
