@@ -84,10 +84,10 @@ public final class QfStoreBuilder {
     }
 
     /** What a split's entropy figure is in a generated store. */
-    static final String GENERATED_SPLIT_WHAT = "cross-entropy of the generating grammar on this split's lines (an estimate of its"
+    public static final String GENERATED_SPLIT_WHAT = "cross-entropy of the generating grammar on this split's lines (an estimate of its"
             + " entropy rate from this sample; the corpus skips repeats, so it differs slightly from the closed form)";
     /** What a split's entropy figure is in an imported store. */
-    static final String IMPORTED_SPLIT_WHAT = "cross-entropy of the grammar fitted to the train lines (grammar_weights) on this"
+    public static final String IMPORTED_SPLIT_WHAT = "cross-entropy of the grammar fitted to the train lines (grammar_weights) on this"
             + " split's lines: an estimate, an upper reference a model can beat, not a floor; the fitted grammar's own entropy"
             + " rate is closed_form";
 

@@ -94,6 +94,14 @@ public record QfWeights(String name, String description, Map<String, double[]> r
         }
     }
 
+    /**
+     * The profile a store's {@code meta.json} records under {@code source.grammar_weights} (name, description, fitted,
+     * rules), or {@link #theory()} for a store written before weights were recorded (null).
+     */
+    public static QfWeights fromRecord(Map<String, ?> record, String origin) {
+        return record == null ? theory() : parse(GSON.toJsonTree(record).getAsJsonObject(), origin);
+    }
+
     private static QfWeights parse(Reader in, String origin) {
         JsonObject root;
         try {
@@ -101,6 +109,10 @@ public record QfWeights(String name, String description, Map<String, double[]> r
         } catch (JsonParseException | IllegalStateException e) {
             throw new IllegalArgumentException(origin + ": not a weights JSON object (" + e.getMessage() + ")");
         }
+        return parse(root, origin);
+    }
+
+    private static QfWeights parse(JsonObject root, String origin) {
         if (!root.has("rules") || !root.get("rules").isJsonObject()) {
             throw new IllegalArgumentException(origin + ": no \"rules\" object");
         }

@@ -155,6 +155,7 @@ public final class LossAnalysis {
         DoubleColumn gapLarge = DoubleColumn.create("gap_to_large_model");
         DoubleColumn entropy = DoubleColumn.create("entropy_rate");
         StringColumn entropyKey = StringColumn.create("entropy_key");
+        StringColumn entropyWhat = StringColumn.create("entropy_what");
         DoubleColumn gapEntropy = DoubleColumn.create("gap_to_entropy_rate");
         DoubleColumn overfitting = DoubleColumn.create("overfitting_gap");
         DoubleColumn rise = DoubleColumn.create("rise_after_min");
@@ -187,13 +188,14 @@ public final class LossAnalysis {
             gapLarge.append(s.level() - o.largeModelLoss());
             entropy.append(entropyRate);
             entropyKey.append(reference.map(java.util.Map.Entry::getKey).orElse(""));
+            entropyWhat.append(reference.map(r -> result.entropy().get().what(r.getKey())).orElse(""));
             gapEntropy.append(s.level() - entropyRate);
             overfitting.append(s.overfittingGap());
             rise.append(s.riseAfterMin());
         }
         return Table.create("loss", split, evaluations, firstStep, lastStep, initial, last, min, minStep, reached,
                 plateau, plateauFrom, window, tolerance, level, levelSource, bound, gapBound, large, gapLarge, entropy,
-                entropyKey, gapEntropy, overfitting, rise);
+                entropyKey, entropyWhat, gapEntropy, overfitting, rise);
     }
 
     /** Writes loss.csv into {@code analysisDir}. */
@@ -211,7 +213,9 @@ public final class LossAnalysis {
                 result.options().paperBound(), s.level() - result.options().paperBound(),
                 result.options().largeModelLoss(), s.level() - result.options().largeModelLoss()));
         result.entropy().map(e -> e.forSplit(s.split())).ifPresent(e -> line.append(String.format(Locale.ROOT,
-                ", to the entropy rate %.4f (%s): %+.4f", e.getValue(), e.getKey(), s.level() - e.getValue())));
+                ", to the entropy reference %.4f (%s%s): %+.4f", e.getValue(), e.getKey(),
+                result.entropy().get().what(e.getKey()).isEmpty() ? "" : "; " + result.entropy().get().what(e.getKey()),
+                s.level() - e.getValue())));
         if (result.entropy().isEmpty()) {
             line.append("; entropy rate: not available");
         }

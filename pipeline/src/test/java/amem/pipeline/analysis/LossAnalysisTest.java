@@ -42,7 +42,7 @@ class LossAnalysisTest {
         Path run = SyntheticRun.write(dir.resolve("runs/r"), 3000, STEPS, TRAIN, val, store.toString(), true);
         LossAnalysis.Result result = LossAnalysis.analyse(RunFiles.open(run), LossAnalysis.Options.defaults());
         LossAnalysis.write(result, run.resolve("analysis"));
-        Table loss = Tables.read(run.resolve("analysis/loss.csv"), Set.of("split", "level_source", "entropy_key", "plateau_reached"));
+        Table loss = Tables.read(run.resolve("analysis/loss.csv"), Set.of("split", "level_source", "entropy_key", "entropy_what", "plateau_reached"));
         assertEquals(2, loss.rowCount());
         int v = loss.stringColumn("split").get(0).equals("val") ? 0 : 1;
         assertEquals(1500, loss.numberColumn("min_step").getDouble(v), 0.0);
@@ -64,7 +64,7 @@ class LossAnalysisTest {
         assertTrue(!entropy.figures().containsKey("source.entropy.closed_form.mean_line_tokens"));
         assertEquals(0.95, entropy.forSplit("test").getValue(), 0.0, "a split without figures gets the primary");
         assertTrue(entropy.notes().get("source.entropy.convention").startsWith("nats"));
-        assertTrue(LossAnalysis.summaryLine(result).contains("entropy rate 0.9600"), LossAnalysis.summaryLine(result));
+        assertTrue(LossAnalysis.summaryLine(result).contains("entropy reference 0.9600"), LossAnalysis.summaryLine(result));
     }
 
     @Test
