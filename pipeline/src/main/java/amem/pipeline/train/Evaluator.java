@@ -1,9 +1,5 @@
 package amem.pipeline.train;
 
-import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDManager;
-import amem.datasets.sampling.TokenBatch;
-import amem.models.LmLoss;
 import amem.pipeline.session.ModelSession;
 import java.util.ArrayList;
 import java.util.List;
@@ -34,18 +30,8 @@ final class Evaluator {
     List<Result> evaluate() {
         List<Result> results = new ArrayList<>();
         for (TrainingData.EvalSet set : sets) {
-            double nll = 0;
-            long counted = 0;
-            for (long i = 0; i < set.batches(); i++) {
-                try (NDManager scope = model.manager().newSubManager()) {
-                    TokenBatch batch = set.sampler().batch(i);
-                    BatchArrays arrays = BatchArrays.of(batch, scope);
-                    NDArray loss = LmLoss.crossEntropy(model.logits(arrays.inputs(), false), arrays.targets(), arrays.mask());
-                    nll += loss.getFloat() * (double) batch.lossTokens();
-                    counted += batch.lossTokens();
-                }
-            }
-            results.add(new Result(set.split(), nll / counted, counted, Double.NaN));
+            HeldOutLoss.Result loss = HeldOutLoss.measure(model, set.sampler(), set.batches());
+            results.add(new Result(set.split(), loss.natsPerToken(), loss.tokens(), Double.NaN));
         }
         results.addAll(tasks.evaluate());
         return results;
