@@ -16,13 +16,7 @@ public final class TiledWindowSampler implements BatchSampler {
     private final long windows;
 
     public TiledWindowSampler(TokenSplit split, int batchSize, int context) {
-        if (batchSize <= 0 || context <= 0) {
-            throw new IllegalArgumentException("batch size and context must be positive, got " + batchSize + " and " + context);
-        }
-        if (split.tokens() < context + 1L) {
-            throw new IllegalArgumentException("split '" + split.name() + "' has " + split.tokens()
-                    + " tokens, fewer than context + 1 = " + (context + 1L) + " needed for one window");
-        }
+        WindowSampler.checkWindows(split, batchSize, context);
         this.split = split;
         this.batchSize = batchSize;
         this.context = context;
@@ -35,16 +29,11 @@ public final class TiledWindowSampler implements BatchSampler {
         if (index < 0 || first >= windows) {
             throw new IllegalArgumentException("batch " + index + " is past the " + batches() + " batches of the split");
         }
-        int rows = (int) Math.min(batchSize, windows - first);
-        int[] inputs = new int[rows * context];
-        int[] targets = new int[rows * context];
-        int[] window = new int[context + 1];
-        for (int r = 0; r < rows; r++) {
-            split.read((first + r) * context, window, 0, context + 1);
-            System.arraycopy(window, 0, inputs, r * context, context);
-            System.arraycopy(window, 1, targets, r * context, context);
+        long[] starts = new long[(int) Math.min(batchSize, windows - first)];
+        for (int r = 0; r < starts.length; r++) {
+            starts[r] = (first + r) * context;
         }
-        return new TokenBatch(rows, context, inputs, targets, null, (long) rows * context);
+        return WindowSampler.windows(split, context, starts);
     }
 
     /** Windows in the split. */
