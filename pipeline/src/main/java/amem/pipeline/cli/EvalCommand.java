@@ -1,6 +1,7 @@
 package amem.pipeline.cli;
 
 import ai.djl.Device;
+import amem.datasets.qf.QfTaskSet;
 import amem.datasets.sampling.BatchSampler;
 import amem.datasets.sampling.LineSampler;
 import amem.datasets.sampling.TiledWindowSampler;
@@ -11,6 +12,7 @@ import amem.models.ModelConfig;
 import amem.pipeline.config.ConfigException;
 import amem.pipeline.session.DeviceSpec;
 import amem.pipeline.train.HeldOutLoss;
+import amem.pipeline.train.TaskEvaluator;
 import amem.pipeline.weights.HfGpt2Config;
 import amem.pipeline.weights.ModelSources;
 import com.google.gson.GsonBuilder;
@@ -39,6 +41,7 @@ import picocli.CommandLine.Option;
                     + " predicted (the training convention); other stores by windows of --context tokens: --all tiles"
                     + " the split with consecutive windows (every token predicted once), --tokens N draws random"
                     + " windows from --seed (nanoGPT's sampler). The choice is recorded in the JSON.",
+            "A Question-Formation split with a task file (val, test, gen) also gets the first question word's accuracy.",
             "",
             "  amem eval --run runs/qf-tiny --data data/mccoy --split val",
             "  amem eval --weights ~/gpt2 --data data/owt --split val --tokens 200000 --json gpt2-owt.json",
@@ -142,12 +145,19 @@ final class EvalCommand implements Callable<Integer> {
             try (ModelSources.Loaded model = run != null ? ModelSources.fromRun(run, step, target, stderr::println)
                     : ModelSources.fromWeights(weights, target)) {
                 HeldOutLoss.Result result = HeldOutLoss.measure(model.session(), plan.sampler(), plan.batches());
+                // a Question-Formation split with a task file: the first question word's accuracy as well
+                double accuracy = QfTaskSet.exists(tokensStore, split)
+                        ? TaskEvaluator.accuracy(model.session(), QfTaskSet.load(tokensStore, split)) : Double.NaN;
                 double seconds = (System.nanoTime() - start) / 1e9;
                 JsonObject out = record(model.description(), store, plan, result, window, seconds, target);
+                if (!Double.isNaN(accuracy)) {
+                    out.addProperty("question_accuracy", accuracy);
+                }
                 write(out);
                 stdout.printf(Locale.ROOT, "%s of %s: %.4f nats per predicted token (perplexity %.3f) over %,d tokens in %,d %s"
-                                + " (%s), %s%n", split, store, result.natsPerToken(), result.perplexity(), result.tokens(),
+                                + " (%s)%s, %s%n", split, store, result.natsPerToken(), result.perplexity(), result.tokens(),
                         result.rows(), lines ? "lines" : "windows", plan.description(),
+                        Double.isNaN(accuracy) ? "" : String.format(Locale.ROOT, "; question accuracy %.1f %%", 100 * accuracy),
                         run != null ? "run " + run : "weights " + weights);
                 stdout.flush();
             }

@@ -62,6 +62,13 @@ class EvalCommandTest {
         assertEquals(allLines, out.get("nats_per_token").getAsDouble(), 1e-6, "the loaded weights score the val lines as the session did");
         assertEquals(40, out.get("rows").getAsLong(), "every val line");
         assertEquals("all lines", out.get("sampling").getAsString());
+        double accuracy = out.get("question_accuracy").getAsDouble();
+        int questions;
+        try (TokenStore tokens = TokenStore.open(store)) {
+            questions = amem.datasets.qf.QfTaskSet.load(tokens, "val").size();
+        }
+        assertTrue(questions > 0 && accuracy >= 0 && accuracy <= 1, accuracy + " of " + questions);
+        assertEquals(Math.round(accuracy * questions), accuracy * questions, 1e-9, "a share of the val questions");
         assertTrue(r.out.startsWith("val of " + store + ": "), r.out);
         assertTrue(r.out.contains(String.format(java.util.Locale.ROOT, "%.4f nats per predicted token", allLines)), r.out);
         List<String> csv = Files.readAllLines(dir.resolve("eval.csv"));
