@@ -10,7 +10,6 @@ import amem.datasets.store.TokenSplit;
 import amem.datasets.store.TokenStore;
 import amem.models.ModelConfig;
 import amem.pipeline.config.ConfigException;
-import amem.pipeline.session.DeviceSpec;
 import amem.pipeline.train.HeldOutLoss;
 import amem.pipeline.train.TaskEvaluator;
 import amem.pipeline.weights.HfGpt2Config;
@@ -87,8 +86,8 @@ final class EvalCommand implements Callable<Integer> {
     @Option(names = "--seed", defaultValue = "1", description = "seed of the random windows of --tokens (default: ${DEFAULT-VALUE})")
     long seed;
 
-    @Option(names = "--device", defaultValue = "auto", description = "auto | cpu | gpu | gpu:N (default: ${DEFAULT-VALUE})")
-    String device;
+    @picocli.CommandLine.Mixin
+    DeviceOption device = DeviceOption.defaultingTo("auto");
 
     @Option(names = "--json", paramLabel = "FILE", description = "write the result as JSON")
     Path json;
@@ -140,7 +139,7 @@ final class EvalCommand implements Callable<Integer> {
                 throw new ConfigException("--sampling lines: split '" + split + "' of " + store + " has no line index");
             }
             Plan plan = lines ? linePlan(tokenSplit, window) : windowPlan(tokenSplit, window);
-            Device target = DeviceSpec.resolve(device);
+            Device target = device.resolve();
             long start = System.nanoTime();
             try (ModelSources.Loaded model = run != null ? ModelSources.fromRun(run, step, target, stderr::println)
                     : ModelSources.fromWeights(weights, target)) {
