@@ -34,7 +34,10 @@ public final class QfCorpusGenerator {
         List<QfExample> gen = new ArrayList<>(options.genLines());
         Set<List<String>> seen = new HashSet<>();
         long maxDraws = DRAWS_PER_LINE * (wantedIn + options.genLines()) + 1_000_000L;
-        for (long draws = 0; in.size() < wantedIn || gen.size() < options.genLines(); draws++) {
+        // McCoy's generalisation set follows their grammar file's own weights (THEORY §6), not the training lines'
+        // distribution (docs/DATA.md), so it is drawn from that grammar once the in-distribution pool is full
+        int wantedGen = mccoy ? 0 : options.genLines();
+        for (long draws = 0; in.size() < wantedIn || gen.size() < wantedGen; draws++) {
             if (draws == maxDraws) {
                 throw new IllegalStateException("found only " + in.size() + " of " + wantedIn + " in-distribution and "
                         + gen.size() + " of " + options.genLines() + " generalisation lines in " + maxDraws + " draws");
@@ -51,10 +54,12 @@ public final class QfCorpusGenerator {
                 if (in.size() < wantedIn) {
                     in.add(example);
                 }
-            } else if (!sentence.relativeClauseAux().equals(sentence.mainAux()) && gen.size() < options.genLines()
-                    && !(mccoy && objectHasRelativeClause(sentence))) {
+            } else if (!sentence.relativeClauseAux().equals(sentence.mainAux()) && gen.size() < wantedGen) {
                 gen.add(example);
             }
+        }
+        if (mccoy) {
+            drawMccoyGeneralisation(gen, options.genLines(), seen, rng, maxDraws);
         }
         if (!mccoy) {
             // sentences met early are the frequent, short ones: a sequential cut would give train shorter lines than test
@@ -63,6 +68,35 @@ public final class QfCorpusGenerator {
         int train = options.trainLines();
         int dev = options.devLines();
         return new QfCorpus(in.subList(0, train), in.subList(train, train + dev), in.subList(train + dev, in.size()), gen);
+    }
+
+    /**
+     * McCoy's generalisation set: sentences of the THEORY §6 grammar (their {@code question.gr}), fair coin, kept when
+     * the line is a question about a subject whose relative clause has another auxiliary than the main one, the object
+     * has no relative clause, and the line is new. McCoy's set keeps §6's one third per relative-clause type after the
+     * auxiliary condition; rejection alone would not (an object relative's auxiliary agrees with its own noun and
+     * differs from the main one 3/4 of the time, a subject relative's 1/2), so object relatives are kept with
+     * probability 2/3 on top.
+     */
+    private static void drawMccoyGeneralisation(List<QfExample> gen, int wanted, Set<List<String>> seen, SplittableRandom rng,
+                                                long maxDraws) {
+        QfGrammar grammar = QfGrammar.theory();
+        for (long draws = 0; gen.size() < wanted; draws++) {
+            if (draws == maxDraws) {
+                throw new IllegalStateException("found only " + gen.size() + " of " + wanted + " generalisation lines in " + maxDraws
+                        + " draws");
+            }
+            QfSentence sentence = grammar.sample(rng);
+            QfExample example = new QfExample(sentence, rng.nextBoolean() ? QfTask.QUEST : QfTask.DECL);
+            if (!example.isGeneralisationCase() || sentence.relativeClauseAux().equals(sentence.mainAux())
+                    || objectHasRelativeClause(sentence)) {
+                continue;
+            }
+            boolean objectRelative = QfCategory.of(sentence.words().get(3)) == QfCategory.DET; // Det N Rel Det N Aux V_trans
+            if ((!objectRelative || rng.nextInt(3) < 2) && seen.add(example.tokens())) {
+                gen.add(example);
+            }
+        }
     }
 
     /** Whether a relative pronoun follows the main auxiliary, i.e. the object noun phrase has a relative clause. */

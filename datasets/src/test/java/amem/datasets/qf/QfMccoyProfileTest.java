@@ -26,6 +26,31 @@ class QfMccoyProfileTest {
     /** Auxiliaries per sentence → lines of McCoy's question.train. */
     private static final Map<Integer, Integer> MCCOY_AUXILIARIES = Map.of(1, 11229, 2, 7702, 3, 1069);
 
+    /** Line tokens → lines of McCoy's question.gen (10,000 lines). */
+    private static final Map<Integer, Integer> MCCOY_GEN_LENGTHS = Map.of(17, 1883, 21, 4674, 25, 1366, 27, 685, 31, 1392);
+
+    /**
+     * McCoy's generalisation set follows THEORY §6's weights with the procedure's filter (subject relative clause with
+     * another auxiliary, no relative clause on the object): its length bins match within 3 standard errors.
+     */
+    @Test
+    void generalisationSetMatchesMccoysWithinSamplingError() {
+        List<QfExample> gen = QfCorpusGenerator.generate(new QfOptions(0, 0, 0, 10_000, 5, QfWeights.mccoy(), QfProcedure.MCCOY)).gen();
+        Map<Integer, Integer> ours = new TreeMap<>();
+        for (QfExample e : gen) {
+            assertTrue(e.task() == QfTask.QUEST && e.sentence().subjectHasRelativeClause()
+                    && !QfCorpusGenerator.objectHasRelativeClause(e.sentence()), e.toReferenceLine());
+            ours.merge(e.tokens().size(), 1, Integer::sum);
+        }
+        assertTrue(ours.keySet().equals(new TreeMap<>(MCCOY_GEN_LENGTHS).keySet()), "bins " + ours.keySet());
+        for (Map.Entry<Integer, Integer> e : MCCOY_GEN_LENGTHS.entrySet()) {
+            double p = e.getValue() / 10_000.0;
+            double q = ours.get(e.getKey()) / 10_000.0;
+            double z = Math.abs(p - q) / Math.sqrt(2 * p * (1 - p) / 10_000);
+            assertTrue(z < 3, e.getKey() + "-token gen lines: McCoy " + p + ", ours " + q + ", " + z + " standard errors");
+        }
+    }
+
     private static List<QfExample> generate(QfWeights weights) {
         return QfCorpusGenerator.generate(new QfOptions(LINES, 0, 0, 0, 3, weights, QfProcedure.MCCOY)).train();
     }
