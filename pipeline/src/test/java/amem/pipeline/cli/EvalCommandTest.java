@@ -15,29 +15,14 @@ import amem.pipeline.train.HeldOutLoss;
 import amem.pipeline.weights.Gpt2Weights;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /** {@code amem eval} on exported GPT-2 weights: the loss it reports is the model's loss on exactly the recorded lines or windows. */
 class EvalCommandTest {
-    private record Result(int code, String out, String err) {}
-
-    private static Result amem(String... args) {
-        CommandLine cli = AmemCli.commandLine();
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        cli.setOut(new PrintWriter(out));
-        cli.setErr(new PrintWriter(err));
-        int code = cli.execute(args);
-        return new Result(code, out.toString(), err.toString());
-    }
-
     @Test
     void scoresLinesAndWindowsExactlyAsRecorded(@TempDir Path dir) throws Exception {
         Path store = dir.resolve("qf");
@@ -55,9 +40,9 @@ class EvalCommandTest {
         }
 
         Path json = dir.resolve("eval.json");
-        Result r = amem("eval", "--weights", weights.toString(), "--data", store.toString(), "--json", json.toString(),
+        CliRun r = CliRun.amem("eval", "--weights", weights.toString(), "--data", store.toString(), "--json", json.toString(),
                 "--csv", dir.resolve("eval.csv").toString(), "--device", "cpu");
-        assertEquals(0, r.code, r.err);
+        assertEquals(0, r.code(), r.err());
         JsonObject out = JsonParser.parseString(Files.readString(json)).getAsJsonObject();
         assertEquals(allLines, out.get("nats_per_token").getAsDouble(), 1e-6, "the loaded weights score the val lines as the session did");
         assertEquals(40, out.get("rows").getAsLong(), "every val line");
@@ -69,30 +54,30 @@ class EvalCommandTest {
         }
         assertTrue(questions > 0 && accuracy >= 0 && accuracy <= 1, accuracy + " of " + questions);
         assertEquals(Math.round(accuracy * questions), accuracy * questions, 1e-9, "a share of the val questions");
-        assertTrue(r.out.startsWith("val of " + store + ": "), r.out);
-        assertTrue(r.out.contains(String.format(java.util.Locale.ROOT, "%.4f nats per predicted token", allLines)), r.out);
+        assertTrue(r.out().startsWith("val of " + store + ": "), r.out());
+        assertTrue(r.out().contains(String.format(java.util.Locale.ROOT, "%.4f nats per predicted token", allLines)), r.out());
         List<String> csv = Files.readAllLines(dir.resolve("eval.csv"));
         assertEquals("data,split,sampling,context,batches,rows,tokens,nats_per_token,perplexity,seed", csv.get(0));
 
-        Result some = amem("eval", "--weights", weights.toString(), "--data", store.toString(), "--tokens", "100",
+        CliRun some = CliRun.amem("eval", "--weights", weights.toString(), "--data", store.toString(), "--tokens", "100",
                 "--batch", "2", "--json", json.toString(), "--device", "cpu");
-        assertEquals(0, some.code, some.err);
+        assertEquals(0, some.code(), some.err());
         out = JsonParser.parseString(Files.readString(json)).getAsJsonObject();
         long counted = out.get("tokens").getAsLong();
         assertTrue(counted >= 100 && counted < 100 + 2 * 35, "whole batches of 2 lines reaching 100 tokens: " + counted);
 
-        Result windows = amem("eval", "--weights", weights.toString(), "--data", store.toString(), "--sampling", "windows",
+        CliRun windows = CliRun.amem("eval", "--weights", weights.toString(), "--data", store.toString(), "--sampling", "windows",
                 "--all", "--json", json.toString(), "--device", "cpu");
-        assertEquals(0, windows.code, windows.err);
+        assertEquals(0, windows.code(), windows.err());
         out = JsonParser.parseString(Files.readString(json)).getAsJsonObject();
         assertEquals(tiled, out.get("nats_per_token").getAsDouble(), 1e-6);
         assertEquals("tiled windows", out.get("sampling").getAsString());
 
-        Result both = amem("eval", "--weights", weights.toString(), "--run", dir.toString(), "--data", store.toString());
-        assertEquals(2, both.code);
-        assertTrue(both.err.contains("give exactly one model"), both.err);
-        Result split = amem("eval", "--weights", weights.toString(), "--data", store.toString(), "--split", "dev");
-        assertEquals(2, split.code);
-        assertTrue(split.err.contains("has no split 'dev'"), split.err);
+        CliRun both = CliRun.amem("eval", "--weights", weights.toString(), "--run", dir.toString(), "--data", store.toString());
+        assertEquals(2, both.code());
+        assertTrue(both.err().contains("give exactly one model"), both.err());
+        CliRun split = CliRun.amem("eval", "--weights", weights.toString(), "--data", store.toString(), "--split", "dev");
+        assertEquals(2, split.code());
+        assertTrue(split.err().contains("has no split 'dev'"), split.err());
     }
 }
