@@ -80,4 +80,31 @@ class EvalCommandTest {
         assertEquals(2, split.code());
         assertTrue(split.err().contains("has no split 'dev'"), split.err());
     }
+
+    @Test
+    void aRunsValidationLossIsWhatTheTrainingLoopRecorded(@TempDir Path dir) throws Exception {
+        Path store = amem.pipeline.train.TinyQf.store(dir);
+        Path run = dir.resolve("run");
+        // every val line in each evaluation (eval_batches 0), evaluation and checkpoint at step 8
+        amem.pipeline.config.RunConfig config = amem.pipeline.train.TinyQf.config(store, 8)
+                .with("train.eval_batches", "0").with("train.eval_interval", "8").with("train.checkpoint_interval", "8");
+        amem.pipeline.train.TrainingRun.start(config, run,
+                new amem.pipeline.train.Progress(new java.io.PrintStream(new java.io.ByteArrayOutputStream()), false, 1e9),
+                Long.MAX_VALUE);
+        double recorded = Double.NaN;
+        for (String line : Files.readAllLines(run.resolve("eval.csv"))) {
+            String[] f = line.split(",");
+            if (f[0].equals("8") && f[1].equals("val")) {
+                recorded = Double.parseDouble(f[2]);
+            }
+        }
+        assertTrue(Double.isFinite(recorded), "eval.csv has the step-8 val loss");
+        Path json = dir.resolve("run-eval.json");
+        // the training batches were 8 lines: the same batches, so the same padding and the same sum
+        CliRun r = CliRun.amem("eval", "--run", run.toString(), "--batch", "8", "--json", json.toString(), "--device", "cpu");
+        assertEquals(0, r.code(), r.err());
+        JsonObject out = JsonParser.parseString(Files.readString(json)).getAsJsonObject();
+        assertEquals(recorded, out.get("nats_per_token").getAsDouble(), 1e-6 * recorded, r.out());
+        assertEquals(48, out.get("rows").getAsLong());
+    }
 }
