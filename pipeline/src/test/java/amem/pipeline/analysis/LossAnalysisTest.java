@@ -55,6 +55,7 @@ class LossAnalysisTest {
         assertEquals(1.12 - 2.2, loss.numberColumn("gap_to_large_model").getDouble(v), 1e-12);
         assertEquals(0.96, loss.numberColumn("entropy_rate").getDouble(v), 0.0, "the split's own figure");
         assertEquals("source.entropy.val.nats_per_predicted_token", loss.stringColumn("entropy_key").get(v));
+        assertEquals(0.97, loss.numberColumn("grammar_entropy_rate").getDouble(v), 0.0, "the closed form beside the split's figure");
         assertEquals(1.12 - 0.96, loss.numberColumn("gap_to_entropy_rate").getDouble(v), 1e-12);
         assertEquals(0.95, loss.numberColumn("entropy_rate").getDouble(1 - v), 0.0);
         EntropyReference entropy = result.entropy().orElseThrow();
