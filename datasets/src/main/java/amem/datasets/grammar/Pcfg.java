@@ -22,10 +22,10 @@ import java.util.function.Predicate;
  */
 public final class Pcfg {
     /** One right-hand side; {@code probability} is {@code weight / total weight of the left-hand side} in the full grammar. */
-    public record Alternative(int weight, double probability, List<String> symbols) {}
+    public record Alternative(double weight, double probability, List<String> symbols) {}
 
     /** The alternatives of one left-hand side, in the order written. */
-    public record Rule(String lhs, int totalWeight, List<Alternative> alternatives) {}
+    public record Rule(String lhs, double totalWeight, List<Alternative> alternatives) {}
 
     private final Map<String, Rule> rules;
     private final Map<String, List<String>> lexicon;
@@ -56,27 +56,27 @@ public final class Pcfg {
             if (sides.length != 2) {
                 throw new IllegalArgumentException("grammar line '" + line.strip() + "' is not 'LHS -> alternatives'");
             }
-            List<int[]> weights = new ArrayList<>();
+            List<Double> weights = new ArrayList<>();
             List<List<String>> bodies = new ArrayList<>();
-            int total = 0;
+            double total = 0;
             for (String alt : sides[1].split("\\|")) {
                 String body = alt.strip();
-                int weight = 1;
+                double weight = 1;
                 int colon = body.indexOf(':');
                 if (colon >= 0) {
-                    weight = Integer.parseInt(body.substring(0, colon).strip());
+                    weight = Double.parseDouble(body.substring(0, colon).strip());
                     body = body.substring(colon + 1).strip();
                 }
-                if (weight <= 0 || body.isEmpty()) {
+                if (!(weight > 0) || Double.isInfinite(weight) || body.isEmpty()) {
                     throw new IllegalArgumentException("grammar line '" + line.strip() + "': alternatives need a positive weight and symbols");
                 }
-                weights.add(new int[] {weight});
+                weights.add(weight);
                 bodies.add(List.of(body.split("\\s+")));
                 total += weight;
             }
             List<Alternative> alternatives = new ArrayList<>();
             for (int i = 0; i < bodies.size(); i++) {
-                alternatives.add(new Alternative(weights.get(i)[0], (double) weights.get(i)[0] / total, bodies.get(i)));
+                alternatives.add(new Alternative(weights.get(i), weights.get(i) / total, bodies.get(i)));
             }
             String lhs = sides[0].strip();
             if (rules.put(lhs, new Rule(lhs, total, List.copyOf(alternatives))) != null) {
@@ -86,6 +86,35 @@ public final class Pcfg {
         Map<String, List<String>> lex = new LinkedHashMap<>();
         lexicon.forEach((k, v) -> lex.put(k, List.copyOf(v)));
         return new Pcfg(Collections.unmodifiableMap(rules), Collections.unmodifiableMap(lex));
+    }
+
+    /**
+     * The same rules with new weights: {@code weights} maps a non-terminal to one positive weight per alternative, in
+     * the order written (only the ratios matter); non-terminals it does not name keep theirs.
+     */
+    public Pcfg reweighted(Map<String, double[]> weights) {
+        Map<String, Rule> copy = new LinkedHashMap<>(rules);
+        for (Map.Entry<String, double[]> e : weights.entrySet()) {
+            Rule rule = rule(e.getKey());
+            double[] w = e.getValue();
+            if (w.length != rule.alternatives().size()) {
+                throw new IllegalArgumentException("'" + e.getKey() + "' has " + rule.alternatives().size() + " alternatives, got "
+                        + w.length + " weights");
+            }
+            double total = 0;
+            for (double x : w) {
+                if (!(x > 0) || Double.isInfinite(x)) {
+                    throw new IllegalArgumentException("weights of '" + e.getKey() + "' must be positive and finite, got " + x);
+                }
+                total += x;
+            }
+            List<Alternative> alternatives = new ArrayList<>();
+            for (int i = 0; i < w.length; i++) {
+                alternatives.add(new Alternative(w[i], w[i] / total, rule.alternatives().get(i).symbols()));
+            }
+            copy.put(e.getKey(), new Rule(e.getKey(), total, List.copyOf(alternatives)));
+        }
+        return new Pcfg(Collections.unmodifiableMap(copy), lexicon);
     }
 
     /**

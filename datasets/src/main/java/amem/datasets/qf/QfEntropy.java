@@ -10,8 +10,10 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * The exact entropy of the Question-Formation training lines: the loss floor that no model can beat on fresh
- * samples (THEORY.md §3, §6).
+ * The exact entropy of the Question-Formation training lines drawn from a given grammar (THEORY.md §3, §6): a loss
+ * floor for fresh samples of <em>that</em> grammar only. For lines drawn any other way (another grammar's, a
+ * deduplicated corpus, someone else's files) the same grammar's cross-entropy on those lines is an estimate, an upper
+ * reference that a model fitted to the lines can beat; it is no floor.
  *
  * <p><b>The distribution.</b> A training line is drawn as the generator draws it: a sentence {@code s} from the
  * grammar, a fair coin for {@code decl} / {@code quest}, a deterministic target; questions whose subject carries a
@@ -45,11 +47,15 @@ public final class QfEntropy {
             + " / tokens. per_predicted_token: the model's loss convention (LineSampler predicts tokens 2..n of each line):"
             + " (-log p(line) + log p(first token)) / (tokens - 1), p(first token) its marginal under the same distribution";
     /** The line distribution, in words. */
-    public static final String DISTRIBUTION = "training lines: sentence from the THEORY.md section 6 grammar (inside"
-            + " probability, all derivations), fair decl/quest coin, quest lines whose subject has a relative clause removed"
-            + " and the rest renormalised by Z, deterministic target";
+    public static final String DISTRIBUTION = "training lines: sentence from the grammar with the weights named in"
+            + " grammar_weights (inside probability, all derivations), fair decl/quest coin, quest lines whose subject has a"
+            + " relative clause removed and the rest renormalised by Z, deterministic target";
+    /** What the closed form is, for meta.json. */
+    public static final String CLOSED_FORM_WHAT = "entropy rate of the generating grammar (closed form): the loss floor for"
+            + " fresh samples of that grammar only; not a floor for lines drawn any other way";
 
-    private static final QfEntropy STANDARD = new QfEntropy(QfGrammar.pcfg());
+    private static final QfEntropy STANDARD = new QfEntropy(QfGrammar.theory().pcfg(), QfWeights.THEORY);
+    private static final Map<String, QfEntropy> BY_WEIGHTS = new ConcurrentHashMap<>();
 
     /** Figures of the closed form. */
     public record ClosedForm(double natsPerLine, double meanLineTokens, double firstTokenNats, double normaliser) {
@@ -77,6 +83,7 @@ public final class QfEntropy {
     private record Sequence(List<String> categories, double all, double kept, double sentences, int lineTokens) {}
 
     private final Pcfg full;
+    private final String weightsName;
     private final List<Sequence> sequences = new ArrayList<>();
     private final Inside insideFull;
     private final Inside insideKept;
@@ -85,8 +92,9 @@ public final class QfEntropy {
     private final Map<String, Double> firstWordProbability = new HashMap<>();
     private final Map<List<String>, double[]> structureCache = new ConcurrentHashMap<>();
 
-    QfEntropy(Pcfg full) {
+    QfEntropy(Pcfg full, String weightsName) {
         this.full = full;
+        this.weightsName = weightsName;
         Pcfg kept = full.restrict("NP_M_S", QfEntropy::hasRelativeClause).restrict("NP_M_P", QfEntropy::hasRelativeClause);
         this.insideFull = new Inside(full);
         this.insideKept = new Inside(kept);
@@ -94,8 +102,17 @@ public final class QfEntropy {
         this.closedForm = closedForm(full.preterminalSequences("S"), kept.preterminalSequences("S"));
     }
 
+    /** The entropy of the grammar with THEORY.md §6's weights. */
     public static QfEntropy standard() {
         return STANDARD;
+    }
+
+    /** The entropy of the grammar with {@code weights} (cached by the profile's JSON, so two profiles of one name do not mix). */
+    public static QfEntropy of(QfWeights weights) {
+        if (weights.name().equals(QfWeights.THEORY)) {
+            return STANDARD;
+        }
+        return BY_WEIGHTS.computeIfAbsent(weights.toJson(), k -> new QfEntropy(QfGrammar.of(weights).pcfg(), weights.name()));
     }
 
     private static boolean hasRelativeClause(List<String> symbols) {
@@ -153,8 +170,9 @@ public final class QfEntropy {
      * enters as {@code decl} with probability ½ and as {@code quest} with probability {@code ½ q(s)/p(s)} (0 when a
      * relative clause on the subject sends its questions away). A line of the corpus then has probability
      * {@code (1 − exp(−M p)) · ½ / lines} (decl) or {@code (1 − exp(−M p)) · ½ q/p / lines} (quest). This favours rare sentences exactly as deduplication does (its mean line
-     * length matches the generated corpus'), and is the floor for a model that has learnt the corpus' distribution but not
-     * memorised which sentences its training split already used. The first token is still a uniform determiner.
+     * length matches the generated corpus'), and is the reference for a model that has learnt the corpus' distribution but not
+     * memorised which sentences its training split already used (an estimate: for that model, not a proven floor).
+     * The first token is still a uniform determiner.
      */
     public Deduplicated deduplicated(long lines) {
         if (lines <= 0) {
@@ -315,11 +333,13 @@ public final class QfEntropy {
      * The {@code entropy} record of {@code meta.json}: closed form, the deduplicated-corpus estimate (null: left out)
      * and the grammar's cross-entropy per split.
      */
-    public Map<String, Object> record(Map<String, CrossEntropy> splits, Deduplicated deduplicated) {
+    public Map<String, Object> record(Map<String, CrossEntropy> splits, Deduplicated deduplicated, String splitWhat) {
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("convention", CONVENTION);
         out.put("distribution", DISTRIBUTION);
+        out.put("grammar_weights", weightsName);
         Map<String, Object> closed = new LinkedHashMap<>();
+        closed.put("what", CLOSED_FORM_WHAT);
         closed.put("nats_per_token", closedForm.natsPerToken());
         closed.put("nats_per_predicted_token", closedForm.natsPerPredictedToken());
         closed.put("nats_per_line", closedForm.natsPerLine());
@@ -341,7 +361,7 @@ public final class QfEntropy {
         for (Map.Entry<String, CrossEntropy> e : splits.entrySet()) {
             CrossEntropy c = e.getValue();
             Map<String, Object> split = new LinkedHashMap<>();
-            split.put("what", "the grammar's cross-entropy on this split's lines (deduplicated sentences)");
+            split.put("what", splitWhat);
             split.put("lines", c.lines());
             split.put("tokens", c.tokens());
             split.put("nats_per_token", c.natsPerToken());

@@ -8,7 +8,8 @@ import java.util.Map;
 import java.util.random.RandomGenerator;
 
 /**
- * The weighted context-free grammar of THEORY.md §6, sampled top-down.
+ * The weighted context-free grammar of THEORY.md §6 (McCoy et al.'s {@code cfgs/question.gr}), sampled top-down,
+ * with the rule weights of THEORY.md ({@link #theory()}) or any other {@link QfWeights} ({@link #of}).
  *
  * <p>The rules below are THEORY.md's text, parsed at class load, so the two can be compared line by line
  * ({@code ROOT -> S .} is the sentence plus the period {@link QfSentence#declarative()} appends). A rule's
@@ -33,13 +34,27 @@ public final class QfGrammar {
 
     private record Node(String symbol, int start, int end, List<Node> children) {}
 
-    private static final Pcfg GRAMMAR = Pcfg.parse(RULES, lexicon());
+    private static final QfGrammar THEORY = new QfGrammar(Pcfg.parse(RULES, lexicon()));
 
-    private QfGrammar() {}
+    private final Pcfg grammar;
+
+    private QfGrammar(Pcfg grammar) {
+        this.grammar = grammar;
+    }
+
+    /** The grammar with THEORY.md §6's weights (McCoy et al.'s {@code question.gr}): weight 1 except the relative clauses'. */
+    public static QfGrammar theory() {
+        return THEORY;
+    }
+
+    /** The grammar with the rule probabilities of {@code weights}. */
+    public static QfGrammar of(QfWeights weights) {
+        return new QfGrammar(THEORY.grammar.reweighted(weights.rules()));
+    }
 
     /** The grammar, its start symbol {@code S} deriving the words of a declarative (without its period). */
-    public static Pcfg pcfg() {
-        return GRAMMAR;
+    public Pcfg pcfg() {
+        return grammar;
     }
 
     /** Lexical category symbol → its words, in THEORY.md order. */
@@ -52,7 +67,7 @@ public final class QfGrammar {
     }
 
     /** Draws one declarative sentence. */
-    public static QfSentence sample(RandomGenerator rng) {
+    public QfSentence sample(RandomGenerator rng) {
         List<String> words = new ArrayList<>(16);
         Node root = expand("S", rng, words);
         Node subject = root.children().get(0);
@@ -65,15 +80,17 @@ public final class QfGrammar {
         return new QfSentence(words, subject.end(), relativeClauseAux);
     }
 
-    private static Node expand(String symbol, RandomGenerator rng, List<String> words) {
+    private Node expand(String symbol, RandomGenerator rng, List<String> words) {
         int start = words.size();
         QfCategory category = QfCategory.bySymbol(symbol);
         if (category != null) {
             words.add(category.words().get(rng.nextInt(category.words().size())));
             return new Node(symbol, start, start + 1, List.of());
         }
-        Pcfg.Rule rule = GRAMMAR.rule(symbol);
-        int ticket = rng.nextInt(rule.totalWeight());
+        Pcfg.Rule rule = grammar.rule(symbol);
+        // integer weights draw an integer ticket, as before fractional weights existed, so a seed's §6 corpus is unchanged
+        boolean integral = rule.alternatives().stream().allMatch(a -> a.weight() == Math.rint(a.weight()));
+        double ticket = integral ? rng.nextInt((int) rule.totalWeight()) : rng.nextDouble() * rule.totalWeight();
         Pcfg.Alternative chosen = null;
         for (Pcfg.Alternative a : rule.alternatives()) {
             chosen = a;

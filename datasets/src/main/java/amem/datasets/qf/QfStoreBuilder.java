@@ -16,9 +16,14 @@ import java.util.function.Consumer;
  * Writes a Question-Formation corpus — generated, or imported from reference files — as a word-level token store:
  * splits {@code train}, {@code val} (the dev set), {@code test} and {@code gen}, one example per line (each with a
  * line index), {@code vocab.txt} in {@link QfVocabulary} order, a task file per evaluation split
- * ({@link QfTaskSet}), and {@code meta.json} whose {@code source} records where the lines came from, the figures
- * THEORY.md §6 compares with the reference files, each split's {@link QfStatistics} and the exact entropy
- * ({@link QfEntropy}) under {@code source.entropy}.
+ * ({@link QfTaskSet}), and {@code meta.json} whose {@code source} records where the lines came from, the grammar
+ * weights, the figures THEORY.md §6 compares with the reference files, each split's {@link QfStatistics} and the
+ * entropy figures ({@link QfEntropy}) under {@code source.entropy}.
+ *
+ * <p>A generated store's entropy figures are those of its generating grammar: the closed form is the loss floor for
+ * fresh samples of it. An imported store has no generating grammar we know: the weights are fitted to its train lines
+ * ({@link QfWeightFit}, deduplication-corrected) and each split's figure is that fitted grammar's cross-entropy on the
+ * split's lines, an estimate (an upper reference a model can beat), with the fitted grammar's own entropy rate beside it.
  */
 public final class QfStoreBuilder {
     /** {@code source.kind} of stores written here. */
@@ -46,7 +51,9 @@ public final class QfStoreBuilder {
         origin.put("dev_lines", options.devLines());
         origin.put("test_lines", options.testLines());
         origin.put("gen_lines", options.genLines());
-        return write(corpus.byStoreSplit(), origin, options.seed(), out, overwrite, progress, start);
+        origin.put("procedure", options.procedure().id());
+        return write(corpus.byStoreSplit(), origin, options.weights(), GENERATED_SPLIT_WHAT, options.procedure() == QfProcedure.DISTINCT_SENTENCES,
+                options.seed(), out, overwrite, progress, start);
     }
 
     /** Imports McCoy et al.'s reference files from {@code dir} (see {@link QfReferenceFiles}) and writes them to {@code out}. */
@@ -68,13 +75,27 @@ public final class QfStoreBuilder {
         Map<String, Object> origin = new LinkedHashMap<>();
         origin.put("origin", "reference files (McCoy et al. 2020 format)");
         origin.put("files", fileRecords);
-        return write(splits, origin, null, out, overwrite, progress, start);
+        Map<String, Object> provenance = new LinkedHashMap<>();
+        provenance.put("files", List.of(files.get("train").file().toAbsolutePath().normalize().toString()));
+        QfWeights fitted = QfWeightFit.fit(splits.get("train"), "fitted to " + files.get("train").file().getFileName(), true,
+                provenance).weights();
+        progress.accept("question-formation: fitted the grammar's weights to the train lines (" + fitted.description() + ")");
+        return write(splits, origin, fitted, IMPORTED_SPLIT_WHAT, false, null, out, overwrite, progress, start);
     }
 
-    private static TokenStore write(Map<String, List<QfExample>> splits, Map<String, Object> origin, Long seed, Path out,
-                                    boolean overwrite, Consumer<String> progress, long start) throws IOException {
+    /** What a split's entropy figure is in a generated store. */
+    public static final String GENERATED_SPLIT_WHAT = "cross-entropy of the generating grammar on this split's lines (an estimate of its"
+            + " entropy rate from this sample; the corpus skips repeats, so it differs slightly from the closed form)";
+    /** What a split's entropy figure is in an imported store. */
+    public static final String IMPORTED_SPLIT_WHAT = "cross-entropy of the grammar fitted to the train lines (grammar_weights) on this"
+            + " split's lines: an estimate, an upper reference a model can beat, not a floor; the fitted grammar's own entropy"
+            + " rate is closed_form";
+
+    private static TokenStore write(Map<String, List<QfExample>> splits, Map<String, Object> origin, QfWeights weights,
+                                    String splitWhat, boolean deduplicatedEstimate, Long seed, Path out, boolean overwrite,
+                                    Consumer<String> progress, long start) throws IOException {
         QfVocabulary vocabulary = QfVocabulary.standard();
-        QfEntropy entropy = QfEntropy.standard();
+        QfEntropy entropy = QfEntropy.of(weights);
         try (TokenStoreWriter writer = TokenStoreWriter.create(out, TOKENIZER, vocabulary.size(), overwrite)) {
             Map<String, Object> meanTokens = new LinkedHashMap<>();
             Map<String, Object> statistics = new LinkedHashMap<>();
@@ -112,14 +133,17 @@ public final class QfStoreBuilder {
                 }
             }
             long inDistribution = ENTROPY_SPLITS.stream().mapToLong(name -> splits.getOrDefault(name, List.of()).size()).sum();
-            QfEntropy.Deduplicated deduplicated = inDistribution > 0 ? entropy.deduplicated(inDistribution) : null;
-            Map<String, Object> entropyRecord = entropy.record(crossEntropy, deduplicated);
-            progress.accept(String.format("question-formation: entropy per predicted token %.4f nats (closed form), %.4f"
-                            + " (deduplicated corpus, estimate); the grammar on train lines %.4f", entropy.closedForm().natsPerPredictedToken(),
-                    deduplicated == null ? Double.NaN : deduplicated.figures().natsPerPredictedToken(),
+            // the deduplicated estimate models the distinct-sentence procedure only
+            QfEntropy.Deduplicated deduplicated = deduplicatedEstimate && inDistribution > 0 ? entropy.deduplicated(inDistribution) : null;
+            Map<String, Object> entropyRecord = entropy.record(crossEntropy, deduplicated, splitWhat);
+            progress.accept(String.format("question-formation: grammar weights %s: entropy rate %.4f nats per predicted token"
+                            + " (closed form, the floor for fresh samples of this grammar)%s; its cross-entropy on train lines %.4f"
+                            + " (estimate)", weights.name(), entropy.closedForm().natsPerPredictedToken(),
+                    deduplicated == null ? "" : String.format(", %.4f for the deduplicated corpus (estimate)",
+                            deduplicated.figures().natsPerPredictedToken()),
                     crossEntropy.containsKey("train") ? crossEntropy.get("train").natsPerPredictedToken() : Double.NaN));
             writer.vocabulary(vocabulary.words());
-            writer.source(source(origin, trainStats, meanTokens, statistics, entropyRecord, tasks));
+            writer.source(source(origin, weights, trainStats, meanTokens, statistics, entropyRecord, tasks));
             if (seed != null) {
                 writer.seed(seed);
             }
@@ -129,12 +153,20 @@ public final class QfStoreBuilder {
         }
     }
 
-    private static Map<String, Object> source(Map<String, Object> origin, QfSplitStats train, Map<String, Object> meanTokens,
+    private static Map<String, Object> source(Map<String, Object> origin, QfWeights weights, QfSplitStats train, Map<String, Object> meanTokens,
                                               Map<String, Object> statistics, Map<String, Object> entropy,
                                               Map<String, Object> tasks) {
         Map<String, Object> source = new LinkedHashMap<>();
         source.put("kind", KIND);
         source.put("grammar", "THEORY.md §6 (McCoy et al. 2020)");
+        Map<String, Object> grammarWeights = new LinkedHashMap<>();
+        grammarWeights.put("name", weights.name());
+        grammarWeights.put("description", weights.description());
+        if (!weights.fitted().isEmpty()) {
+            grammarWeights.put("fitted", weights.fitted());
+        }
+        grammarWeights.put("rules", weights.asMap());
+        source.put("grammar_weights", grammarWeights);
         source.put("line_format", "source . quest|decl target ?|.");
         source.putAll(origin);
         source.put("question_share_train", round(train.questionShare()));

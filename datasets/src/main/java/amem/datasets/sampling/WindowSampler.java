@@ -16,13 +16,7 @@ public final class WindowSampler implements BatchSampler {
     private final long seed;
 
     public WindowSampler(TokenSplit split, int batchSize, int context, long seed) {
-        if (batchSize <= 0 || context <= 0) {
-            throw new IllegalArgumentException("batch size and context must be positive, got " + batchSize + " and " + context);
-        }
-        if (split.tokens() < context + 1L) {
-            throw new IllegalArgumentException("split '" + split.name() + "' has " + split.tokens()
-                    + " tokens, fewer than context + 1 = " + (context + 1L) + " needed for one window");
-        }
+        checkWindows(split, batchSize, context);
         this.split = split;
         this.batchSize = batchSize;
         this.context = context;
@@ -32,16 +26,37 @@ public final class WindowSampler implements BatchSampler {
     @Override
     public TokenBatch batch(long index) {
         SplittableRandom rng = new SplittableRandom(Seeds.mix(seed, index));
-        long starts = split.tokens() - context; // starts in [0, tokens - context - 1]
-        int[] inputs = new int[batchSize * context];
-        int[] targets = new int[batchSize * context];
-        int[] window = new int[context + 1];
+        long range = split.tokens() - context; // starts in [0, tokens - context - 1]
+        long[] starts = new long[batchSize];
         for (int r = 0; r < batchSize; r++) {
-            split.read(rng.nextLong(starts), window, 0, context + 1);
+            starts[r] = rng.nextLong(range);
+        }
+        return windows(split, context, starts);
+    }
+
+    /** Checks that {@code split} holds one window of {@code context + 1} tokens and the sizes are positive. */
+    static void checkWindows(TokenSplit split, int batchSize, int context) {
+        if (batchSize <= 0 || context <= 0) {
+            throw new IllegalArgumentException("batch size and context must be positive, got " + batchSize + " and " + context);
+        }
+        if (split.tokens() < context + 1L) {
+            throw new IllegalArgumentException("split '" + split.name() + "' has " + split.tokens()
+                    + " tokens, fewer than context + 1 = " + (context + 1L) + " needed for one window");
+        }
+    }
+
+    /** One row per start: inputs tokens {@code [start, start + context)}, targets one token later, no mask. */
+    static TokenBatch windows(TokenSplit split, int context, long[] starts) {
+        int rows = starts.length;
+        int[] inputs = new int[rows * context];
+        int[] targets = new int[rows * context];
+        int[] window = new int[context + 1];
+        for (int r = 0; r < rows; r++) {
+            split.read(starts[r], window, 0, context + 1);
             System.arraycopy(window, 0, inputs, r * context, context);
             System.arraycopy(window, 1, targets, r * context, context);
         }
-        return new TokenBatch(batchSize, context, inputs, targets, null, (long) batchSize * context);
+        return new TokenBatch(rows, context, inputs, targets, null, (long) rows * context);
     }
 
     @Override

@@ -63,11 +63,11 @@ class InsideTest {
 
     @Test
     void insideEqualsBruteForceOnQuestionFormationSentences() {
-        Pcfg qf = QfGrammar.pcfg();
+        Pcfg qf = QfGrammar.theory().pcfg();
         Inside inside = new Inside(qf);
         SplittableRandom rng = new SplittableRandom(17);
         for (int i = 0; i < 60; i++) {
-            QfSentence s = QfGrammar.sample(rng);
+            QfSentence s = QfGrammar.theory().sample(rng);
             BruteForce.Total brute = BruteForce.derivations(qf, "S", s.words());
             assertEquals(1, brute.derivations(), "the grammar is unambiguous: " + s);
             assertEquals(brute.probability(), inside.probability("S", s.words()), 1e-12 * brute.probability(), s.toString());
@@ -80,10 +80,10 @@ class InsideTest {
 
     @Test
     void preterminalSequencesOfTheGrammarSumToOne() {
-        Map<List<String>, Double> all = QfGrammar.pcfg().preterminalSequences("S");
+        Map<List<String>, Double> all = QfGrammar.theory().pcfg().preterminalSequences("S");
         assertEquals(1.0, all.values().stream().mapToDouble(Double::doubleValue).sum(), 1e-12);
         assertEquals(272, all.size(), "2 × 8 subjects × 17 verb phrases, all distinct");
-        Pcfg kept = QfGrammar.pcfg().restrict("NP_M_S", s -> s.contains("RC_S")).restrict("NP_M_P", s -> s.contains("RC_P"));
+        Pcfg kept = QfGrammar.theory().pcfg().restrict("NP_M_S", s -> s.contains("RC_S")).restrict("NP_M_P", s -> s.contains("RC_P"));
         assertEquals(2.0 / 3, kept.preterminalSequences("S").values().stream().mapToDouble(Double::doubleValue).sum(), 1e-12);
         assertThrows(IllegalStateException.class, () -> TOY.preterminalSequences("S"), "recursive grammars cannot be enumerated");
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,

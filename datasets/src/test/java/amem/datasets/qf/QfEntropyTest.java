@@ -28,7 +28,7 @@ class QfEntropyTest {
         double lengthSum = 0;
         double lengthSq = 0;
         for (int drawn = 0; drawn < n; ) {
-            QfExample line = new QfExample(QfGrammar.sample(rng), rng.nextBoolean() ? QfTask.QUEST : QfTask.DECL);
+            QfExample line = new QfExample(QfGrammar.theory().sample(rng), rng.nextBoolean() ? QfTask.QUEST : QfTask.DECL);
             if (line.isGeneralisationCase()) {
                 continue;
             }

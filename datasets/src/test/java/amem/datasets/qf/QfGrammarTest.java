@@ -58,7 +58,7 @@ class QfGrammarTest {
     void everySampleParsesBackToTheSameAnalysis() {
         SplittableRandom rng = new SplittableRandom(3);
         for (int i = 0; i < 20_000; i++) {
-            QfSentence s = QfGrammar.sample(rng);
+            QfSentence s = QfGrammar.theory().sample(rng);
             assertEquals(s, QfSentence.parse(String.join(" ", s.words())));
             int n = s.words().size();
             assertTrue(n >= 4 && n <= 16, "sentence of " + n + " words: " + s);
@@ -78,7 +78,7 @@ class QfGrammarTest {
         int objectRelative = 0;
         int firstWordThe = 0;
         for (int i = 0; i < n; i++) {
-            QfSentence s = QfGrammar.sample(rng);
+            QfSentence s = QfGrammar.theory().sample(rng);
             List<String> w = s.words();
             plural += QfCategory.of(w.get(1)) == QfCategory.N_P ? 1 : 0;
             subjectPreposition += QfCategory.of(w.get(2)) == QfCategory.PREP ? 1 : 0;

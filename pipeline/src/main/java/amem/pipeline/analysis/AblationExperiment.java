@@ -10,7 +10,7 @@ import amem.models.HookPoint;
 import amem.models.HookPoints;
 import amem.pipeline.train.BatchArrays;
 import amem.pipeline.session.ModelSession;
-import amem.pipeline.train.SplitLoss;
+import amem.pipeline.train.HeldOutLoss;
 import java.util.ArrayList;
 import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
@@ -52,7 +52,7 @@ public final class AblationExperiment {
         boolean anyMean = ablations.stream().anyMatch(a -> a.mode() == Ablation.Mode.MEAN);
         int passes = anyMean ? 3 : 2;
         log.accept("pass 1/" + passes + ": the loss without ablation");
-        SplitLoss.Mean baseline = SplitLoss.over(model, sampler, batches, arrays -> { });
+        HeldOutLoss.Result baseline = HeldOutLoss.measure(model, sampler, batches);
         try (NDManager means = model.manager().newSubManager()) {
             if (anyMean) {
                 log.accept("pass 2/3: the mean values of the mean-ablated points");
@@ -66,8 +66,8 @@ public final class AblationExperiment {
                         attached.add(HookPoints.addHook(List.of(point), function(a, mean.get(point))));
                     }
                 }
-                SplitLoss.Mean ablated = SplitLoss.over(model, sampler, batches, arrays -> { });
-                return new Result(baseline.loss(), ablated.loss(), ablated.tokens());
+                HeldOutLoss.Result ablated = HeldOutLoss.measure(model, sampler, batches);
+                return new Result(baseline.natsPerToken(), ablated.natsPerToken(), ablated.tokens());
             } finally {
                 attached.forEach(HookPoints.Attachment::close);
             }
@@ -108,7 +108,7 @@ public final class AblationExperiment {
             }
             shapes.put(point, s.slice(2));
         })) {
-            SplitLoss.Mean pass = SplitLoss.over(model, sampler, batches, (BatchArrays arrays) -> mask[0] = arrays.mask());
+            HeldOutLoss.Result pass = HeldOutLoss.measure(model, sampler, batches, (BatchArrays arrays) -> mask[0] = arrays.mask());
             counted[0] = pass.tokens();
         }
         Map<HookPoint, NDArray> means = new LinkedHashMap<>();

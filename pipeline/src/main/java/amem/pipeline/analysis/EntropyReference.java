@@ -11,8 +11,12 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * The exact entropy rate of a Question-Formation corpus (THEORY.md §3 and §6), read from its token store's
- * {@code meta.json}: the loss floor no model beats on fresh lines. The lookup is tolerant of where the figures
+ * The entropy figures of a Question-Formation corpus (THEORY.md §3 and §6), read from its token store's
+ * {@code meta.json}. What a figure is depends on the store, and the store says so in a {@code what} member beside it
+ * ({@link #what}): for a generated store the closed form is the generating grammar's entropy rate, the loss floor for
+ * fresh samples of that grammar (and only for them); for a store imported with {@code --from-reference} every figure
+ * belongs to a grammar fitted to the store's train lines, and a split's figure is that grammar's cross-entropy on the
+ * split, an estimate a model can beat. The lookup is tolerant of where the figures
  * sit: an {@code entropy} member at the top level or under {@code source} (or any member whose name contains
  * "entropy", three levels deep), either a number or an object. Figures are the numbers whose name contains
  * {@code nats_per…token} or {@code rate} (counts such as lines or tokens and per-line figures are not); the store writes
@@ -28,7 +32,8 @@ import java.util.Optional;
  * @param value the primary figure
  * @param key dotted path of the primary figure in meta.json
  * @param figures every figure found, by dotted path
- * @param notes the text members that say how the figures count tokens ("convention", "unit"), by dotted path
+ * @param notes the text members that say what the figures are and how they count tokens ("what", "convention",
+ *              "unit", "grammar_weights"), by dotted path
  * @param file the meta.json read
  */
 public record EntropyReference(double value, String key, Map<String, Double> figures, Map<String, String> notes,
@@ -66,6 +71,22 @@ public record EntropyReference(double value, String key, Map<String, Double> fig
         return Map.entry(key, value);
     }
 
+    /**
+     * What the figure at dotted path {@code key} is, from the nearest {@code what} note at or above its level (empty
+     * for stores written before figures said what they are).
+     */
+    public String what(String key) {
+        String parent = key;
+        while (parent.contains(".")) {
+            parent = parent.substring(0, parent.lastIndexOf('.'));
+            String note = notes.get(parent + ".what");
+            if (note != null) {
+                return note;
+            }
+        }
+        return "";
+    }
+
     private static Optional<String> pick(Map<String, Double> figures, List<String> parts) {
         return figures.keySet().stream()
                 .filter(k -> parts.stream().allMatch(p -> k.toLowerCase(Locale.ROOT).contains(p))).findFirst();
@@ -84,7 +105,8 @@ public record EntropyReference(double value, String key, Map<String, Double> fig
                 boolean figure = !inside || (name.contains("nats_per") && name.contains("token")) || name.contains("rate");
                 if (value.getAsJsonPrimitive().isNumber() && figure && Double.isFinite(value.getAsDouble())) {
                     figures.put(key, value.getAsDouble());
-                } else if (value.getAsJsonPrimitive().isString() && (name.contains("convention") || name.contains("unit"))) {
+                } else if (value.getAsJsonPrimitive().isString() && (name.contains("convention") || name.contains("unit")
+                        || name.equals("what") || name.equals("grammar_weights"))) {
                     notes.put(key, value.getAsString());
                 }
             }

@@ -20,8 +20,12 @@ import java.util.OptionalInt;
  * @param nearestOverNorm summary of each vector's nearest-neighbour distance divided by its norm
  * @param statistic the statistic that defines the radius
  * @param radius the empirical radius r_hat
- * @param separationIndex share of vectors whose nearest-neighbour distance exceeds 2 r_hat (balls that do not
- *     overlap; about 0.5 by construction for the default median-based radius)
+ * @param separationIndex share of vectors whose nearest-neighbour distance exceeds 2 r_hat. Fixed by construction
+ *     for a quantile-based r_hat (0.5 for the default median, 0.95 for p5): it says nothing about the data and the
+ *     report does not show it; see {@link #separationCurve}
+ * @param separationCurve share of vectors whose nearest-neighbour distance exceeds 2r, at r = x · sqrt(n/2) for each
+ *     x of {@link #CURVE}: balls of radius r do not overlap for that share. sqrt(n/2) is THEORY.md §3's
+ *     Gaussian-ball radius (x = 1), a scale that does not come from the distances themselves
  * @param seconds wall time of the hook's analysis
  * @param nearestHistogram histogram of the nearest-neighbour distances
  * @param pairwiseHistogram histogram of the pairwise distances, same bins
@@ -29,7 +33,10 @@ import java.util.OptionalInt;
 public record HookRadius(String hook, int width, long vectorsTotal, int vectors, String keySource,
         long repeatedPositions, Summary norms, Summary nearest, double zeroNearestShare, int pairwiseSample,
         Summary pairwise, Summary nearestOverNorm, RadiusStatistic statistic, double radius, double separationIndex,
-        double seconds, Histogram nearestHistogram, Histogram pairwiseHistogram) {
+        double seconds, Histogram nearestHistogram, Histogram pairwiseHistogram, double[] separationCurve) {
+
+    /** Radii of the separation curve, as multiples of the Gaussian-ball radius sqrt(n/2). */
+    public static final double[] CURVE = {0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1.0};
 
     /** Computes the summaries, ratios and histograms from the raw per-vector results. */
     public static HookRadius of(String hook, int width, long vectorsTotal, RowKeys keys, double[] norms,
@@ -50,6 +57,15 @@ public record HookRadius(String hook, int width, long vectorsTotal, int vectors,
                 separated += nearest[i] > 2 * radius ? 1 : 0;
             }
         }
+        double[] curve = new double[CURVE.length];
+        double gaussian = Math.sqrt(width / 2.0);
+        for (int k = 0; k < CURVE.length; k++) {
+            long beyond = 0;
+            for (double d : nearest) {
+                beyond += Double.isFinite(d) && d > 2 * CURVE[k] * gaussian ? 1 : 0;
+            }
+            curve[k] = finite == 0 ? Double.NaN : (double) beyond / finite;
+        }
         double lower = Math.min(nearestSummary.min(), pairwiseSummary.count() > 0 ? pairwiseSummary.min() : nearestSummary.min());
         double upper = Math.max(nearestSummary.max(), pairwiseSummary.count() > 0 ? pairwiseSummary.max() : nearestSummary.max());
         if (!Double.isFinite(lower) || !Double.isFinite(upper)) {
@@ -60,7 +76,7 @@ public record HookRadius(String hook, int width, long vectorsTotal, int vectors,
                 Summary.of(norms), nearestSummary, finite == 0 ? Double.NaN : (double) zero / finite, pairwiseSample,
                 pairwiseSummary, Summary.of(overNorm), statistic, radius,
                 finite == 0 ? Double.NaN : (double) separated / finite, seconds,
-                Histogram.of(nearest, lower, upper, bins), Histogram.of(pairwise, lower, upper, bins));
+                Histogram.of(nearest, lower, upper, bins), Histogram.of(pairwise, lower, upper, bins), curve);
     }
 
     /** The block index of the hook, if it is inside a block. */
@@ -71,6 +87,11 @@ public record HookRadius(String hook, int width, long vectorsTotal, int vectors,
     /** r_hat / sqrt(n). */
     public double radiusOverSqrtWidth() {
         return radius / Math.sqrt(width);
+    }
+
+    /** Share of balls of THEORY.md §3's Gaussian radius sqrt(n/2) that do not overlap (the curve at x = 1). */
+    public double separationAtGaussianRadius() {
+        return separationCurve[CURVE.length - 1];
     }
 
     /** r_hat² / (n / 2): 1 where Gaussian balls exp(-||y||²) concentrate (THEORY.md §3). */

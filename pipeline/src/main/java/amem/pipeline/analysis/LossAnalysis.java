@@ -155,6 +155,10 @@ public final class LossAnalysis {
         DoubleColumn gapLarge = DoubleColumn.create("gap_to_large_model");
         DoubleColumn entropy = DoubleColumn.create("entropy_rate");
         StringColumn entropyKey = StringColumn.create("entropy_key");
+        StringColumn entropyWhat = StringColumn.create("entropy_what");
+        // the grammar's own entropy rate beside the split's figure: for an imported store the split's figure is the
+        // fitted grammar's cross-entropy (an estimate) and this is that grammar's entropy rate
+        DoubleColumn grammarRate = DoubleColumn.create("grammar_entropy_rate");
         DoubleColumn gapEntropy = DoubleColumn.create("gap_to_entropy_rate");
         DoubleColumn overfitting = DoubleColumn.create("overfitting_gap");
         DoubleColumn rise = DoubleColumn.create("rise_after_min");
@@ -187,14 +191,19 @@ public final class LossAnalysis {
             gapLarge.append(s.level() - o.largeModelLoss());
             entropy.append(entropyRate);
             entropyKey.append(reference.map(java.util.Map.Entry::getKey).orElse(""));
+            entropyWhat.append(reference.map(r -> result.entropy().get().what(r.getKey())).orElse(""));
+            grammarRate.append(result.entropy().map(e -> e.figures().get(CLOSED_FORM_RATE)).orElse(Double.NaN));
             gapEntropy.append(s.level() - entropyRate);
             overfitting.append(s.overfittingGap());
             rise.append(s.riseAfterMin());
         }
         return Table.create("loss", split, evaluations, firstStep, lastStep, initial, last, min, minStep, reached,
                 plateau, plateauFrom, window, tolerance, level, levelSource, bound, gapBound, large, gapLarge, entropy,
-                entropyKey, gapEntropy, overfitting, rise);
+                entropyKey, entropyWhat, grammarRate, gapEntropy, overfitting, rise);
     }
+
+    /** The closed-form entropy rate's key in a Question-Formation store's meta.json. */
+    static final String CLOSED_FORM_RATE = "source.entropy.closed_form.nats_per_predicted_token";
 
     /** Writes loss.csv into {@code analysisDir}. */
     public static void write(Result result, Path analysisDir) throws IOException {
@@ -211,7 +220,9 @@ public final class LossAnalysis {
                 result.options().paperBound(), s.level() - result.options().paperBound(),
                 result.options().largeModelLoss(), s.level() - result.options().largeModelLoss()));
         result.entropy().map(e -> e.forSplit(s.split())).ifPresent(e -> line.append(String.format(Locale.ROOT,
-                ", to the entropy rate %.4f (%s): %+.4f", e.getValue(), e.getKey(), s.level() - e.getValue())));
+                ", to the entropy reference %.4f (%s%s): %+.4f", e.getValue(), e.getKey(),
+                result.entropy().get().what(e.getKey()).isEmpty() ? "" : "; " + result.entropy().get().what(e.getKey()),
+                s.level() - e.getValue())));
         if (result.entropy().isEmpty()) {
             line.append("; entropy rate: not available");
         }

@@ -125,6 +125,10 @@ public final class RadiusAnalysis {
         DoubleColumn overSqrt = DoubleColumn.create("radius_over_sqrt_n");
         DoubleColumn squaredOverHalf = DoubleColumn.create("radius_sq_over_half_n");
         DoubleColumn separation = DoubleColumn.create("separation_index");
+        List<DoubleColumn> curve = new ArrayList<>();
+        for (double x : HookRadius.CURVE) {
+            curve.add(DoubleColumn.create(curveColumn(x)));
+        }
         DoubleColumn seconds = DoubleColumn.create("seconds");
         for (SetResult set : sets) {
             for (HookRadius r : set.hooks()) {
@@ -155,6 +159,9 @@ public final class RadiusAnalysis {
                 overSqrt.append(r.radiusOverSqrtWidth());
                 squaredOverHalf.append(r.radiusSquaredOverHalfWidth());
                 separation.append(r.separationIndex());
+                for (int k = 0; k < curve.size(); k++) {
+                    curve.get(k).append(r.separationCurve()[k]);
+                }
                 seconds.append(r.seconds());
             }
         }
@@ -164,8 +171,19 @@ public final class RadiusAnalysis {
         nn.forEach(table::addColumns);
         table.addColumns(zero, none);
         pair.forEach(table::addColumns);
-        table.addColumns(overNormMedian, overNormMean, statistic, radius, overSqrt, squaredOverHalf, separation, seconds);
+        table.addColumns(overNormMedian, overNormMean, statistic, radius, overSqrt, squaredOverHalf, separation);
+        curve.forEach(table::addColumns);
+        table.addColumns(seconds);
         return table;
+    }
+
+    /**
+     * The radius.csv column of the separation curve at {@code x} times the Gaussian-ball radius sqrt(n/2), e.g.
+     * {@code separation_at_0.05_gauss}; {@code separation_at_1_gauss} is the share separated at the theory's radius.
+     */
+    public static String curveColumn(double x) {
+        String text = x == Math.rint(x) ? Long.toString((long) x) : Double.toString(x);
+        return "separation_at_" + text + "_gauss";
     }
 
     /** nn_distances.csv: histogram bins of nearest-neighbour and pairwise distances per (dataset, hook). */

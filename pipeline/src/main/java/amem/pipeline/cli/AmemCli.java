@@ -27,6 +27,7 @@ import picocli.CommandLine.Command;
             TrainCommand.class,
             SweepCommand.class,
             CollectCommand.class,
+            EvalCommand.class,
             AblateCommand.class,
             WeightsCommand.class,
             AnalyzeCommand.class,

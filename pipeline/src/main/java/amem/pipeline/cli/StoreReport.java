@@ -2,9 +2,11 @@ package amem.pipeline.cli;
 
 import amem.datasets.ProgressListener;
 import amem.datasets.qf.QfEntropy;
+
 import amem.datasets.qf.QfStatistics;
 import amem.datasets.qf.QfTaskSet;
 import amem.datasets.qf.QfVocabulary;
+import amem.datasets.qf.QfWeights;
 import amem.datasets.store.SplitMeta;
 import amem.datasets.store.TokenFileScan;
 import amem.datasets.store.TokenSplit;
@@ -84,13 +86,18 @@ final class StoreReport {
     private void printQuestionFormation() throws IOException {
         out.println("question-formation statistics (from the tokens)");
         Map<String, QfEntropy.CrossEntropy> computed = new LinkedHashMap<>();
+        Object weightsRecord = store.meta().source() == null ? null : store.meta().source().get("grammar_weights");
+        @SuppressWarnings("unchecked")
+        QfWeights weights = QfWeights.fromRecord((Map<String, ?>) weightsRecord, store.dir() + "/meta.json source.grammar_weights");
+        QfEntropy entropy = QfEntropy.of(weights);
+        boolean imported = store.meta().source() != null && store.meta().source().get("files") != null;
         for (String name : store.splitNames()) {
             TokenSplit split = store.split(name);
             if (!split.hasLines()) {
                 continue;
             }
             QfStatistics stats = new QfStatistics();
-            QfEntropy.Accumulator nats = QfEntropy.standard().accumulator();
+            QfEntropy.Accumulator nats = entropy.accumulator();
             for (int l = 0; l < split.lineCount(); l++) {
                 int[] line = split.line(l);
                 stats.add(line);
@@ -104,13 +111,18 @@ final class StoreReport {
             }
         }
         Object recorded = store.meta().source() == null ? null : store.meta().source().get("entropy");
-        QfEntropy.ClosedForm closed = QfEntropy.standard().closedForm();
-        out.printf("entropy (nats; the loss floor on fresh lines)%s%n", recorded == null ? " — computed now, not in meta.json" : "");
+        QfEntropy.ClosedForm closed = entropy.closedForm();
+        out.printf("entropy (nats) of the grammar with weights %s%s%n", weights.name(), recorded == null ? " — computed now, not in meta.json" : "");
+        out.println(imported
+                ? "  the weights are fitted to this store's train lines: the closed form is the fitted grammar's entropy rate and each"
+                    + " split's figure its cross-entropy on the split (estimates, not floors: a model can beat them)"
+                : "  the generating grammar: its closed form is the loss floor for fresh samples of it; each split's figure is its"
+                    + " cross-entropy on that split's lines");
         out.printf(Locale.ROOT, "  %-22s %8s %22s%n", "", "per token", "per predicted token");
         out.printf(Locale.ROOT, "  %-22s %8.4f %22.4f%n", "closed form", closed.natsPerToken(), closed.natsPerPredictedToken());
         long inDistribution = computed.values().stream().mapToLong(c -> c.lines() + c.outside()).sum();
-        if (inDistribution > 0) {
-            QfEntropy.ClosedForm dedup = QfEntropy.standard().deduplicated(inDistribution).figures();
+        if (inDistribution > 0 && !imported && !"mccoy".equals(store.meta().source().get("procedure"))) {
+            QfEntropy.ClosedForm dedup = entropy.deduplicated(inDistribution).figures();
             out.printf(Locale.ROOT, "  %-22s %8.4f %22.4f  (estimate for %,d distinct-sentence lines)%n", "deduplicated corpus",
                     dedup.natsPerToken(), dedup.natsPerPredictedToken(), inDistribution);
         }

@@ -1,5 +1,6 @@
 package amem.pipeline.report;
 
+import amem.pipeline.analysis.RadiusAnalysis;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -14,6 +15,13 @@ import tech.tablesaw.api.Table;
  * charts show the latest and a table lists them all.
  */
 final class GeometrySection {
+    /** What the gap between r\u0302\u00b2/(n/2) and the reconstruction's 1 means. */
+    static final String GAP = "THEORY.md \u00a73's reconstruction puts the patterns' balls at r\u00b2 \u2248 n/2 (Gaussian balls "
+            + "exp(\u2212\u2016y\u2016\u00b2)); r\u0302\u00b2/(n/2) far below 1 means the nearest neighbours are much closer "
+            + "than balls of that size would need, so at that radius the balls overlap (the share separated at "
+            + "\u221a(n/2) is near 0). Activation units carry no fitted scale (the energy's temperature is not "
+            + "estimated), so the gap measures a mismatch of scale as much as of geometry: it says the reconstruction "
+            + "cannot be read off raw activations, not that the bound is wrong.";
 
     /** Histograms shown per run at most (the first, the last and evenly spaced hooks between). */
     static final int HISTOGRAMS = 6;
@@ -75,13 +83,14 @@ final class GeometrySection {
                         + "statistics of each hook point of " + set + ".");
         plots.embed(html, Figure.of(Charts.perHook(run.name() + ": radius relative to the dimension" + label,
                 "ratio (dimensionless)", hooks,
-                List.of("r\u0302 / \u221an", "r\u0302\u00b2 / (n/2)", "NN distance / norm (median)", "separation index"),
+                List.of("r\u0302 / \u221an", "r\u0302\u00b2 / (n/2)", "NN distance / norm (median)",
+                        "separated at r = \u221a(n/2)"),
                 List.of(column(radius, rows, "radius_over_sqrt_n"), column(radius, rows, "radius_sq_over_half_n"),
-                        column(radius, rows, "nn_over_norm_median"), column(radius, rows, "separation_index")))),
+                        column(radius, rows, "nn_over_norm_median"), column(radius, rows, RadiusAnalysis.curveColumn(1))))),
                 run.name() + "-radius-ratios" + fileSuffix, "The ratios of THEORY.md \u00a72 per hook point: r\u0302/\u221an, "
-                        + "r\u0302\u00b2/(n/2) (1 where Gaussian balls concentrate), NN distance over norm, and the "
-                        + "separation index (share of vectors whose NN distance exceeds 2 r\u0302; about 0.5 by "
-                        + "construction for the median-based radius).");
+                        + "r\u0302\u00b2/(n/2) beside the Gaussian-ball reconstruction's 1 (THEORY.md \u00a73), NN distance over "
+                        + "norm, and the share of balls of the reconstruction's radius \u221a(n/2) that do not overlap (NN "
+                        + "distance above 2\u221a(n/2)). " + GAP);
         if (run.histograms().isPresent()) {
             histograms(html, run, run.histograms().get(), set, hooks, plots);
         }
@@ -142,7 +151,8 @@ final class GeometrySection {
             heads.add("step");
         }
         heads.addAll(List.of("n", "vectors", "pairwise sample", "norm median", "NN median", "NN p5", "pairwise median",
-                "r\u0302", "r\u0302/\u221an", "r\u0302\u00b2/(n/2)", "NN/norm", "separation", "NN = 0 share"));
+                "r\u0302", "r\u0302/\u221an", "r\u0302\u00b2/(n/2)", "NN/norm", "separated at 0.1\u221a(n/2)",
+                "separated at \u221a(n/2)", "NN = 0 share"));
         for (String head : heads) {
             html.element("th", head);
         }
@@ -168,7 +178,8 @@ final class GeometrySection {
             cell(html, radius, row, "radius_over_sqrt_n", Fmt::number);
             cell(html, radius, row, "radius_sq_over_half_n", Fmt::number);
             cell(html, radius, row, "nn_over_norm_median", Fmt::number);
-            cell(html, radius, row, "separation_index", Fmt::share);
+            cell(html, radius, row, RadiusAnalysis.curveColumn(0.1), Fmt::share);
+            cell(html, radius, row, RadiusAnalysis.curveColumn(1), Fmt::share);
             cell(html, radius, row, "nn_zero_share", Fmt::share);
             html.close("tr");
         }
@@ -177,7 +188,10 @@ final class GeometrySection {
                 + "; token-position keys: " + radius.stringColumn("position_keys").get(0)
                 + ". NN = nearest neighbour among the analysed vectors (same token position excluded); "
                 + "NN = 0 share: vectors with an identical vector at another position. Distances in the units of "
-                + "the activations.", "class", "note");
+                + "the activations. \"Separated at r\": the share of vectors whose NN distance exceeds 2r, i.e. of balls "
+                + "of radius r that overlap no other; radius.csv has the whole curve (separation_at_X_gauss for r = X "
+                + "\u221a(n/2)). The share at 2r\u0302 itself is not shown: for a quantile-based r\u0302 it is fixed by "
+                + "construction (0.5 for the median). " + GAP, "class", "note");
     }
 
     private static void histograms(Html html, RunData run, Table bins, String set, List<String> hooks, Plots plots)

@@ -167,7 +167,8 @@ final class LossSection {
                 Fmt.number(run.lossValue(val, "paper_bound")), Fmt.number(run.lossValue(val, "large_model_loss"))));
         Optional<EntropyReference> entropy = run.entropy();
         if (entropy.isPresent()) {
-            note.append("the corpus's entropy rate (from ").append(entropy.get().file()).append("): ");
+            note.append("the corpus's entropy references (from ").append(entropy.get().file())
+                    .append("; each 'what' below says whether a figure is a floor or an estimate): ");
             for (int row = 0; row < run.loss().rowCount(); row++) {
                 String split = run.loss().stringColumn("split").get(row);
                 note.append(row == 0 ? "" : ", ").append(split).append(' ')

@@ -35,7 +35,7 @@ record RunData(RunFiles run, Optional<MetricsLog> metrics, EvalLog eval, Table l
         Optional<EntropyReference> entropy, Optional<Table> radius, Optional<Table> histograms,
         Optional<Table> energy) {
 
-    static final Set<String> LOSS_TEXT = Set.of("split", "level_source", "entropy_key", "plateau_reached");
+    static final Set<String> LOSS_TEXT = Set.of("split", "level_source", "entropy_key", "entropy_what", "plateau_reached");
     static final Set<String> RADIUS_TEXT = Set.of("activations", "hook", "position_keys", "radius_statistic");
     static final Set<String> HISTOGRAM_TEXT = Set.of("activations", "hook", "distribution");
     static final Set<String> ENERGY_TEXT = Set.of("hook", "energy", "heldout", "stored_patterns");

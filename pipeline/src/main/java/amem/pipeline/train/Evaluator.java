@@ -30,8 +30,8 @@ final class Evaluator {
     List<Result> evaluate() {
         List<Result> results = new ArrayList<>();
         for (TrainingData.EvalSet set : sets) {
-            SplitLoss.Mean mean = SplitLoss.over(model, set.sampler(), set.batches(), arrays -> { });
-            results.add(new Result(set.split(), mean.loss(), mean.tokens(), Double.NaN));
+            HeldOutLoss.Result loss = HeldOutLoss.measure(model, set.sampler(), set.batches());
+            results.add(new Result(set.split(), loss.natsPerToken(), loss.tokens(), Double.NaN));
         }
         results.addAll(tasks.evaluate());
         return results;

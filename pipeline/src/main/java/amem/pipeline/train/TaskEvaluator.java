@@ -15,7 +15,7 @@ import java.util.List;
  * mask keeps padding out of the real positions); the logits of each row's last position are gathered on the device
  * and come to the host once per batch.
  */
-final class TaskEvaluator {
+public final class TaskEvaluator {
 
     /** Prefixes per forward pass. */
     static final int BATCH = 64;
@@ -31,6 +31,11 @@ final class TaskEvaluator {
         this.model = model;
         this.tasks = tasks;
         this.items = items;
+    }
+
+    /** Accuracy in [0, 1] over every question of {@code task} (for {@code amem eval}). */
+    public static double accuracy(ModelSession model, QfTaskSet task) {
+        return new TaskEvaluator(model, List.of(task), 0).evaluate().get(0).accuracy();
     }
 
     /** One result per task set: the split named as in THEORY (val is the dev set), accuracy in [0, 1]. */

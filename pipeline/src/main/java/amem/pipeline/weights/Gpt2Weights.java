@@ -31,8 +31,9 @@ import java.util.regex.Pattern;
  *       attn.c_proj}, {@code mlp.c_fc}, {@code mlp.c_proj}) as (in, out); amem's are (out, in) like {@code
  *       torch.nn.Linear}, so they are transposed both ways;
  *   <li>checkpoints saved from {@code GPT2LMHeadModel} may prefix every name with {@code transformer.} and may
- *       carry {@code lm_head.weight}, which is tied to {@code wte} (amem uses {@code wte}; the copy is checked
- *       for shape and otherwise ignored);
+ *       carry {@code lm_head.weight}, which is tied to {@code wte}: amem uses {@code wte}, so the copy must
+ *       equal it element for element, and a checkpoint whose head differs (untied) is refused rather than
+ *       silently tied (so is a {@code config.json} with {@code tie_word_embeddings: false});
  *   <li>older checkpoints carry the attention mask buffers {@code h.N.attn.bias} and {@code
  *       h.N.attn.masked_bias}, which are not parameters and are ignored.
  * </ul>
@@ -47,6 +48,7 @@ public final class Gpt2Weights {
     private static final Pattern CONV1D = Pattern.compile("h\\.\\d+\\.(attn\\.c_attn|attn\\.c_proj|mlp\\.c_fc|mlp\\.c_proj)\\.weight");
     private static final Pattern BUFFER = Pattern.compile("h\\.\\d+\\.attn\\.(bias|masked_bias)");
     private static final String PREFIX = "transformer.";
+    private static final String HEAD = "lm_head.weight";
 
     private Gpt2Weights() {}
 
@@ -117,10 +119,12 @@ public final class Gpt2Weights {
             }
             matched.put(name, entry);
         }
-        SafetensorsFile.Entry head = byName.remove("lm_head.weight");
+        SafetensorsFile.Entry head = byName.remove(HEAD);
         if (head != null && !new Shape(head.shape()).equals(expected.get("wte.weight"))) {
             problems.add("tensor " + head.name() + " has shape " + head.shapeText() + ", but it is tied to wte.weight "
                     + expected.get("wte.weight"));
+        } else if (head != null) {
+            matched.put(HEAD, head); // checked against wte once loaded
         }
         byName.keySet().removeIf(n -> BUFFER.matcher(n).matches());
         if (!byName.isEmpty()) {
@@ -140,6 +144,9 @@ public final class Gpt2Weights {
             throws IOException {
         Map<String, Parameter> parameters = session.parameters();
         for (Map.Entry<String, SafetensorsFile.Entry> step : matched.entrySet()) {
+            if (step.getKey().equals(HEAD)) {
+                continue;
+            }
             Parameter parameter = parameters.get(step.getKey());
             SafetensorsFile.Entry entry = step.getValue();
             try (NDManager scope = session.manager().newSubManager()) {
@@ -151,6 +158,25 @@ public final class Gpt2Weights {
                 NDArray target = parameter.getArray();
                 target.intern(value); // the parameter's array takes over the loaded tensor; its old one is freed
                 target.setRequiresGradient(true);
+            }
+        }
+        SafetensorsFile.Entry head = matched.get(HEAD);
+        if (head != null) {
+            checkTied(session, weights, head);
+        }
+    }
+
+
+    /** Refuses a checkpoint whose {@code lm_head.weight} is not {@code wte.weight}: tying it would change the model. */
+    private static void checkTied(ModelSession session, SafetensorsFile weights, SafetensorsFile.Entry head) throws IOException {
+        try (NDManager scope = session.manager().newSubManager()) {
+            NDArray values = weights.load(head, scope).toType(ai.djl.ndarray.types.DataType.FLOAT32, false);
+            NDArray wte = session.parameters().get("wte.weight").getArray().toType(ai.djl.ndarray.types.DataType.FLOAT32, false);
+            float difference = values.sub(wte).abs().max().getFloat();
+            if (difference != 0) {
+                throw new WeightsException(weights.file() + ": " + head.name() + " differs from wte.weight (largest |difference| "
+                        + difference + "): an untied checkpoint; amem's GPT-2 ties its output head to wte and would"
+                        + " silently use another model, so it is not loaded");
             }
         }
     }

@@ -70,6 +70,12 @@ public final class HfGpt2Config {
                 throw new WeightsException(origin + ": " + flag + " = true is not supported");
             }
         }
+        if (json.has("tie_word_embeddings") && !json.get("tie_word_embeddings").isJsonNull()
+                && !json.get("tie_word_embeddings").getAsBoolean()) {
+            throw new WeightsException(origin + ": tie_word_embeddings = false: this checkpoint has its own output head"
+                    + " (lm_head), but amem's GPT-2 ties the head to wte and would silently use another model; untied"
+                    + " checkpoints are not supported");
+        }
         if (json.has("scale_attn_weights") && !json.get("scale_attn_weights").getAsBoolean()) {
             throw new WeightsException(origin + ": scale_attn_weights = false is not supported");
         }

@@ -42,7 +42,7 @@ class LossAnalysisTest {
         Path run = SyntheticRun.write(dir.resolve("runs/r"), 3000, STEPS, TRAIN, val, store.toString(), true);
         LossAnalysis.Result result = LossAnalysis.analyse(RunFiles.open(run), LossAnalysis.Options.defaults());
         LossAnalysis.write(result, run.resolve("analysis"));
-        Table loss = Tables.read(run.resolve("analysis/loss.csv"), Set.of("split", "level_source", "entropy_key", "plateau_reached"));
+        Table loss = Tables.read(run.resolve("analysis/loss.csv"), Set.of("split", "level_source", "entropy_key", "entropy_what", "plateau_reached"));
         assertEquals(2, loss.rowCount());
         int v = loss.stringColumn("split").get(0).equals("val") ? 0 : 1;
         assertEquals(1500, loss.numberColumn("min_step").getDouble(v), 0.0);
@@ -55,6 +55,7 @@ class LossAnalysisTest {
         assertEquals(1.12 - 2.2, loss.numberColumn("gap_to_large_model").getDouble(v), 1e-12);
         assertEquals(0.96, loss.numberColumn("entropy_rate").getDouble(v), 0.0, "the split's own figure");
         assertEquals("source.entropy.val.nats_per_predicted_token", loss.stringColumn("entropy_key").get(v));
+        assertEquals(0.97, loss.numberColumn("grammar_entropy_rate").getDouble(v), 0.0, "the closed form beside the split's figure");
         assertEquals(1.12 - 0.96, loss.numberColumn("gap_to_entropy_rate").getDouble(v), 1e-12);
         assertEquals(0.95, loss.numberColumn("entropy_rate").getDouble(1 - v), 0.0);
         EntropyReference entropy = result.entropy().orElseThrow();
@@ -64,7 +65,7 @@ class LossAnalysisTest {
         assertTrue(!entropy.figures().containsKey("source.entropy.closed_form.mean_line_tokens"));
         assertEquals(0.95, entropy.forSplit("test").getValue(), 0.0, "a split without figures gets the primary");
         assertTrue(entropy.notes().get("source.entropy.convention").startsWith("nats"));
-        assertTrue(LossAnalysis.summaryLine(result).contains("entropy rate 0.9600"), LossAnalysis.summaryLine(result));
+        assertTrue(LossAnalysis.summaryLine(result).contains("entropy reference 0.9600"), LossAnalysis.summaryLine(result));
     }
 
     @Test

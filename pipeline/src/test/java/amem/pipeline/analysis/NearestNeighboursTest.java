@@ -66,6 +66,9 @@ class NearestNeighboursTest {
             assertEquals(0.0, radius.separationIndex(), 0.0, "no NN distance exceeds 2 r = the spacing");
             assertEquals(0.375 / 4, radius.radiusOverSqrtWidth(), 1e-15);
             assertEquals(0.375 * 0.375 / 8, radius.radiusSquaredOverHalfWidth(), 1e-15);
+            // every NN distance is 0.75: balls of radius x sqrt(8) are separated iff 0.75 > 2 x sqrt(8), i.e. x < 0.1326
+            assertArrayEquals(new double[] {1, 1, 1, 1, 0, 0, 0}, radius.separationCurve(), 0.0);
+            assertEquals(0.0, radius.separationAtGaussianRadius(), 0.0);
         }
     }
 

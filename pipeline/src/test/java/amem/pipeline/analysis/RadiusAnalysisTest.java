@@ -67,6 +67,8 @@ class RadiusAnalysisTest {
         HookRadius gaussianHook = result.hooks().get(1);
         assertEquals(gaussianHook.nearest().median() / 2, radius.numberColumn("radius").getDouble(1), 1e-12);
         assertEquals(gaussianHook.separationIndex(), radius.numberColumn("separation_index").getDouble(1), 1e-12);
+        assertEquals(gaussianHook.separationAtGaussianRadius(), radius.numberColumn("separation_at_1_gauss").getDouble(1), 1e-12);
+        assertEquals(gaussianHook.separationCurve()[2], radius.numberColumn("separation_at_0.05_gauss").getDouble(1), 1e-12);
         assertEquals(50, radius.numberColumn("pairwise_sample").getDouble(1), 0.0);
 
         Table bins = Tables.read(analysis.resolve("nn_distances.csv"), Set.of("activations", "hook", "distribution"));

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import amem.datasets.qf.QfStoreBuilder;
 import amem.datasets.store.TokenStore;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -147,9 +148,10 @@ class DataCommandsTest {
 
         Path qf = dir.resolve("qf");
         assertEquals(0, amem("prepare", "qf", "--out", qf.toString(), "--train-lines", "400", "--dev-lines", "40",
-                "--test-lines", "40", "--gen-lines", "40").code);
+                "--test-lines", "40", "--gen-lines", "40", "--weights", "theory-s6").code);
         Result info = amem("data", "info", qf.toString());
         assertEquals(0, info.code, info.err);
+        assertTrue(info.out.contains("entropy (nats) of the grammar with weights theory-s6"), info.out);
         assertTrue(info.out.contains("closed form              1.0373                 0.9967"), info.out);
         assertTrue(info.out.contains("task sets  val "), info.out);
         Result exported = amem("data", "export-qf", qf.toString(), "--out", dir.resolve("ref").toString());
@@ -158,7 +160,12 @@ class DataCommandsTest {
                 dir.resolve("qf2").toString()).code);
         try (TokenStore a = TokenStore.open(qf); TokenStore b = TokenStore.open(dir.resolve("qf2"))) {
             assertEquals(a.meta().splits(), b.meta().splits());
-            assertEquals(((Map<?, ?>) a.meta().source().get("entropy")).get("val"), ((Map<?, ?>) b.meta().source().get("entropy")).get("val"));
+            Map<?, ?> generatedVal = (Map<?, ?>) ((Map<?, ?>) a.meta().source().get("entropy")).get("val");
+            Map<?, ?> importedVal = (Map<?, ?>) ((Map<?, ?>) b.meta().source().get("entropy")).get("val");
+            assertEquals(generatedVal.get("tokens"), importedVal.get("tokens"));
+            // imported: scored by the grammar fitted to the imported train lines, and named so
+            assertEquals(QfStoreBuilder.IMPORTED_SPLIT_WHAT, importedVal.get("what"));
+            assertEquals((Double) generatedVal.get("nats_per_predicted_token"), (Double) importedVal.get("nats_per_predicted_token"), 0.05);
         }
         Result mixed = amem("prepare", "qf", "--from-reference", dir.resolve("ref").toString(), "--train-lines", "5", "--out",
                 dir.resolve("qf3").toString());

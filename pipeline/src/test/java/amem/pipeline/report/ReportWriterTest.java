@@ -114,10 +114,10 @@ class ReportWriterTest {
             assertTrue(href.startsWith("#") || Files.isRegularFile(run.resolve(href)), "dangling link " + href);
         }
 
-        Table loss = Tables.read(run.resolve("analysis/loss.csv"), Set.of("split", "level_source", "entropy_key", "plateau_reached"));
+        Table loss = Tables.read(run.resolve("analysis/loss.csv"), Set.of("split", "level_source", "entropy_key", "entropy_what", "plateau_reached"));
         Table radius = Tables.read(run.resolve("analysis/radius.csv"), Set.of("activations", "hook", "position_keys", "radius_statistic"));
         Table energy = Tables.read(run.resolve("analysis/energy.csv"), Set.of("hook", "energy", "heldout", "stored_patterns"));
-        Table bareLoss = Tables.read(bare.resolve("analysis/loss.csv"), Set.of("split", "level_source", "entropy_key", "plateau_reached"));
+        Table bareLoss = Tables.read(bare.resolve("analysis/loss.csv"), Set.of("split", "level_source", "entropy_key", "entropy_what", "plateau_reached"));
         int checked = checkCells(page, "loss-alpha", null, loss, true);
         checked += checkCells(page, "loss-beta", null, bareLoss, true);
         checked += checkCells(page, "comparison", "alpha", loss, true);

@@ -192,6 +192,27 @@ class Gpt2WeightsTest {
     }
 
     @Test
+    void untiedCheckpointsAreRefusedNotSilentlyTied(@TempDir Path dir) throws IOException {
+        // an lm_head that differs from wte in one element
+        HandBuiltSafetensors untied = tinyCheckpoint("lm_head.weight", null);
+        float[] head = values(10, 1f);
+        head[7] += 0.5f;
+        untied.add("lm_head.weight", "F32", new long[] {5, 2}, head);
+        String differs = failure(dir, untied, 0);
+        assertTrue(differs.contains("lm_head.weight differs from wte.weight (largest |difference| 0.5): an untied checkpoint"),
+                differs);
+
+        Files.writeString(dir.resolve("config.json"), TINY_CONFIG.replace("{", "{\"tie_word_embeddings\": false, "));
+        tinyCheckpoint(null, null).write(dir.resolve("model.safetensors"));
+        String config = assertThrows(WeightsException.class, () -> Gpt2Weights.load(dir, Device.cpu())).getMessage();
+        assertTrue(config.contains("tie_word_embeddings = false"), config);
+
+        // the same file with the flag true and the head equal to wte loads
+        Files.writeString(dir.resolve("config.json"), TINY_CONFIG.replace("{", "{\"tie_word_embeddings\": true, "));
+        Gpt2Weights.load(dir, Device.cpu()).close();
+    }
+
+    @Test
     void vanillaAndBiasFreeModelsDoNotExport(@TempDir Path dir) {
         try (ModelSession vanilla = ModelSession.create(ModelConfig.vanilla(11, 8, 1, 2, 8, 16, 0f), Device.cpu(), 1)) {
             String message = assertThrows(WeightsException.class, () -> Gpt2Weights.export(vanilla, dir, false))

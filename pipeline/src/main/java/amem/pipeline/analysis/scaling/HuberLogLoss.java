@@ -130,6 +130,16 @@ final class HuberLogLoss {
         return logL.length;
     }
 
+    /** {@code log L̂} of every cell at parameters {@code p}. */
+    double[] predictions(double[] p) {
+        Terms terms = new Terms(p);
+        double[] out = new double[logL.length];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = terms.logPrediction(i, null);
+        }
+        return out;
+    }
+
     double value(double[] p) {
         Terms terms = new Terms(p);
         double sum = 0;
