@@ -34,24 +34,15 @@ public final class FileNames {
         try {
             relative = Path.of(name);
         } catch (InvalidPathException e) {
-            throw new EscapingNameException(origin + ": \"" + printable(name) + "\" is not a valid file name");
+            throw new EscapingNameException(origin + ": \"" + Messages.quoted(name) + "\" is not a valid file name");
         }
         Path base = dir.toAbsolutePath().normalize();
         Path resolved = base.resolve(relative).normalize();
         if (name.isEmpty() || relative.isAbsolute() || !resolved.startsWith(base) || resolved.equals(base)) {
-            throw new EscapingNameException(origin + ": \"" + printable(name) + "\" leads outside " + dir
+            throw new EscapingNameException(origin + ": \"" + Messages.quoted(name) + "\" leads outside " + dir
                     + "; names in this file must be relative names of files inside that directory");
         }
         return dir.resolve(relative);
     }
 
-    /** {@code text} with control characters replaced, so a hostile name cannot break a one-line message. */
-    public static String printable(String text) {
-        StringBuilder out = new StringBuilder(Math.min(text.length(), 200));
-        for (int i = 0; i < text.length() && out.length() < 200; i++) {
-            char c = text.charAt(i);
-            out.append(Character.isISOControl(c) ? '?' : c);
-        }
-        return text.length() > 200 ? out + "..." : out.toString();
-    }
 }

@@ -1,5 +1,6 @@
 package amem.pipeline.analysis;
 
+import amem.datasets.JsonErrors;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParseException;
@@ -162,7 +163,7 @@ public final class ActivationSet {
             }
             return json.getAsJsonObject();
         } catch (JsonParseException e) {
-            throw new AnalysisInputException(file + ": not valid JSON (" + e.getMessage() + ")");
+            throw new AnalysisInputException(file + ": not valid JSON (" + JsonErrors.describe(e) + ")");
         }
     }
 

@@ -73,7 +73,7 @@ public final class AmemCli implements Runnable {
         if (cause instanceof IOException && !(cause.getClass().getName().startsWith("amem."))) {
             message = cause.getClass().getSimpleName() + ": " + message;
         }
-        err.println("amem " + cli.getCommandName() + ": error: " + message);
+        err.println("amem " + cli.getCommandName() + ": error: " + amem.datasets.Messages.oneLine(message));
         if (System.getenv("AMEM_DEBUG") != null) {
             e.printStackTrace(err);
         }

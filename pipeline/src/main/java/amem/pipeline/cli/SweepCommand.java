@@ -170,8 +170,13 @@ final class SweepCommand implements Callable<Integer> {
         }
         Path target = dir != null ? dir : Path.of("sweeps", p.name());
         String origin = preset != null ? preset : config.toAbsolutePath().toString();
-        return write ? SweepPlan.create(target, origin, base, p.grid(), overrides)
-                : SweepPlan.preview(target, origin, base, p.grid(), overrides);
+        try {
+            return write ? SweepPlan.create(target, origin, base, p.grid(), overrides)
+                    : SweepPlan.preview(target, origin, base, p.grid(), overrides);
+        } catch (ConfigException e) {
+            // a grid error in the user's file names that file
+            throw preset != null || e.getMessage().contains(target.toString()) ? e : new ConfigException(config + ": " + e.getMessage());
+        }
     }
 
     private int emitScript(SweepPlan plan) throws java.io.IOException {

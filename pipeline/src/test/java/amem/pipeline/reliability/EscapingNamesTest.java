@@ -41,7 +41,7 @@ class EscapingNamesTest {
         }
         assertEquals(dir.resolve("sub/train.bin"), FileNames.inside(dir, "sub/train.bin", "x"));
         assertEquals(dir.resolve("a/../train.bin"), FileNames.inside(dir, "a/../train.bin", "x"), "stays inside");
-        assertEquals("a?b", FileNames.printable("a\nb"));
+        assertEquals("a?b", amem.datasets.Messages.oneLine("a\nb"));
     }
 
     @Test
