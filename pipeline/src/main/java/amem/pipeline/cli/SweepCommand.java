@@ -134,6 +134,11 @@ final class SweepCommand implements Callable<Integer> {
                 System.out.println("failed: " + r.cell().name() + ": " + r.message());
             }
         }
+        long busy = result.cells().stream().filter(r -> r.action().equals("busy")).count();
+        if (busy > 0) {
+            System.out.printf(Locale.ROOT, "%d cell(s) were being trained by another amem process on this sweep and were "
+                    + "left to it; run the same command again to pick up any it leaves unfinished%n", busy);
+        }
         if (result.failed() > 0) {
             System.out.printf(Locale.ROOT, "%d of %d cells failed; fix the cause and run the same command again (finished cells "
                     + "are skipped)%n", result.failed(), result.cells().size());

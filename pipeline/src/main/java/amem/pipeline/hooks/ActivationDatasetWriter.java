@@ -2,6 +2,7 @@ package amem.pipeline.hooks;
 
 import amem.models.HookPoint;
 import amem.pipeline.run.AtomicFiles;
+import amem.pipeline.run.RunLock;
 import com.google.gson.GsonBuilder;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
@@ -41,6 +42,7 @@ public final class ActivationDatasetWriter implements ActivationSink {
 
     private final Path out;
     private final Path partial;
+    private final RunLock lock;
     private final long shardVectors;
     private final boolean overwrite;
     private final Map<String, HookFiles> hooks = new LinkedHashMap<>();
@@ -111,8 +113,18 @@ public final class ActivationDatasetWriter implements ActivationSink {
         this.overwrite = overwrite;
         Path parent = this.out.getParent();
         Files.createDirectories(parent);
+        // One writer per output directory: a second collection into the same directory is refused naming the owner
+        // (the OS releases the lock of a killed process). Holding it, partial directories left by killed writers
+        // are nobody's, and are removed.
+        this.lock = RunLock.acquire(parent.resolve("." + this.out.getFileName() + ".lock"),
+                "output directory " + this.out, note -> { });
+        try (Stream<Path> siblings = Files.list(parent)) {
+            for (Path stale : siblings.filter(p -> p.getFileName().toString()
+                    .startsWith("." + this.out.getFileName() + ".partial-")).toList()) {
+                deleteTree(stale);
+            }
+        }
         this.partial = parent.resolve("." + this.out.getFileName() + ".partial-" + ProcessHandle.current().pid());
-        deleteTree(partial);
         Files.createDirectories(partial);
     }
 
@@ -204,6 +216,7 @@ public final class ActivationDatasetWriter implements ActivationSink {
         if (previous != null) {
             deleteTree(previous);
         }
+        lock.close();
         return manifest;
     }
 
@@ -227,6 +240,7 @@ public final class ActivationDatasetWriter implements ActivationSink {
             }
         }
         deleteTree(partial);
+        lock.close();
         if (first != null) {
             throw first;
         }

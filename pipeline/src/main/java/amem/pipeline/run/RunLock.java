@@ -35,7 +35,15 @@ public final class RunLock implements AutoCloseable {
      * @param notes receives a line when a stale lock of a dead process is taken over
      */
     public static RunLock acquire(Path runDir, java.util.function.Consumer<String> notes) throws IOException {
-        Path file = runDir.resolve(FILE);
+        return acquire(runDir.resolve(FILE), runDir.toString(), notes);
+    }
+
+    /**
+     * Takes the lock held in {@code file} (created if absent) or fails naming its owner.
+     *
+     * @param what what the lock guards, for the messages (e.g. a run directory, a sweep cell)
+     */
+    public static RunLock acquire(Path file, String what, java.util.function.Consumer<String> notes) throws IOException {
         String previous = Files.exists(file) ? Files.readString(file, StandardCharsets.UTF_8).trim() : "";
         FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.READ);
         FileLock lock;
@@ -46,11 +54,11 @@ public final class RunLock implements AutoCloseable {
         }
         if (lock == null) {
             channel.close();
-            throw new RunDirectoryException(runDir + " is in use by another amem process ("
+            throw new RunDirectoryException(what + " is in use by another amem process ("
                     + (previous.isEmpty() ? "owner unknown" : previous) + "); wait for it to finish or stop it first");
         }
         if (!previous.isEmpty()) {
-            notes.accept("taking over the stale lock of " + runDir + " (" + previous + ", no longer running)");
+            notes.accept("taking over the stale lock of " + what + " (" + previous + ", no longer running)");
         }
         ProcessHandle self = ProcessHandle.current();
         String owner = "pid " + self.pid() + " on " + hostName() + " since " + Instant.now();
