@@ -1,6 +1,7 @@
 package amem.pipeline.analysis;
 
 import amem.datasets.FileNames;
+import amem.datasets.npy.NpyReader;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -113,6 +113,8 @@ public final class RunFiles {
             return json.getAsJsonObject();
         } catch (JsonParseException e) {
             throw new AnalysisInputException(file + ": not valid JSON (" + JsonErrors.describe(e) + ")");
+        } catch (java.nio.charset.CharacterCodingException e) {
+            throw new AnalysisInputException(file + ": not UTF-8 text (a damaged or foreign file)");
         }
     }
 }

@@ -1,5 +1,7 @@
 package amem.pipeline.hooks;
 
+import amem.datasets.npy.NpyDtype;
+import amem.datasets.npy.NpyWriter;
 import amem.models.HookPoint;
 import amem.pipeline.run.AtomicFiles;
 import amem.pipeline.run.RunLock;
@@ -12,7 +14,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -121,7 +122,7 @@ public final class ActivationDatasetWriter implements ActivationSink {
         try (Stream<Path> siblings = Files.list(parent)) {
             for (Path stale : siblings.filter(p -> p.getFileName().toString()
                     .startsWith("." + this.out.getFileName() + ".partial-")).toList()) {
-                deleteTree(stale);
+                AtomicFiles.deleteTree(stale);
             }
         }
         this.partial = parent.resolve("." + this.out.getFileName() + ".partial-" + ProcessHandle.current().pid());
@@ -208,13 +209,13 @@ public final class ActivationDatasetWriter implements ActivationSink {
                         + partial);
             }
             previous = out.resolveSibling("." + out.getFileName() + ".replaced-" + ProcessHandle.current().pid());
-            deleteTree(previous);
+            AtomicFiles.deleteTree(previous);
             Files.move(out, previous, StandardCopyOption.ATOMIC_MOVE);
         }
         Files.move(partial, out, StandardCopyOption.ATOMIC_MOVE);
         committed = true;
         if (previous != null) {
-            deleteTree(previous);
+            AtomicFiles.deleteTree(previous);
         }
         lock.close();
         return manifest;
@@ -239,21 +240,10 @@ public final class ActivationDatasetWriter implements ActivationSink {
                 first = first == null ? e : first;
             }
         }
-        deleteTree(partial);
+        AtomicFiles.deleteTree(partial);
         lock.close();
         if (first != null) {
             throw first;
-        }
-    }
-
-    static void deleteTree(Path root) throws IOException {
-        if (!Files.exists(root)) {
-            return;
-        }
-        try (Stream<Path> walk = Files.walk(root)) {
-            for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(p);
-            }
         }
     }
 }
