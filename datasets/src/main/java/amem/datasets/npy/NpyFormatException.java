@@ -1,5 +1,6 @@
 package amem.datasets.npy;
 
+import amem.datasets.Messages;
 import java.io.IOException;
 
 /**
@@ -12,6 +13,6 @@ public final class NpyFormatException extends IOException {
     private static final long serialVersionUID = 1L;
 
     public NpyFormatException(String message) {
-        super(message);
+        super(Messages.oneLine(message)); // header text quoted from the file must not break the line
     }
 }

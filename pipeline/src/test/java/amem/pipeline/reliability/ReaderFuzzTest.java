@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import amem.datasets.npy.NpyHeader;
+import amem.datasets.npy.NpyReader;
 import amem.datasets.qf.QfReferenceFiles;
 import amem.datasets.store.TokenSplit;
 import amem.datasets.store.TokenStore;
@@ -23,6 +25,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -110,6 +113,67 @@ class ReaderFuzzTest {
                         }
                     });
         }
+    }
+
+    // ---- .npy (activation shards and their id files) -------------------------------------------------------------
+
+    /** A version-1.0 .npy file: magic, header dict padded to a multiple of 64 bytes, data. */
+    static byte[] npy(String dict, byte[] data) {
+        int unpadded = 10 + dict.length() + 1;
+        String header = dict + " ".repeat((64 - unpadded % 64) % 64) + "\n";
+        ByteBuffer out = ByteBuffer.allocate(10 + header.length() + data.length).order(ByteOrder.LITTLE_ENDIAN);
+        out.put(new byte[] {(byte) 0x93, 'N', 'U', 'M', 'P', 'Y', 1, 0}).putShort((short) header.length())
+                .put(header.getBytes(StandardCharsets.ISO_8859_1)).put(data);
+        return out.array();
+    }
+
+    @Test
+    void npy(@TempDir Path dir) throws Exception {
+        byte[] floats = new byte[3 * 4 * 4];
+        for (int i = 0; i < floats.length; i++) {
+            floats[i] = (byte) (i * 13 + 1);
+        }
+        List<byte[]> seeds = List.of(
+                npy("{'descr': '<f4', 'fortran_order': False, 'shape': (3, 4), }", floats),
+                npy("{'descr': '<f2', 'fortran_order': False, 'shape': (6, 4), }", floats),
+                npy("{'descr': '>f4', 'fortran_order': False, 'shape': (4, 3), }", floats),
+                npy("{'descr': '<i8', 'fortran_order': False, 'shape': (6,), }", floats),
+                npy("{'descr': '<i4', 'fortran_order': False, 'shape': (12,), }", floats),
+                npy("{'descr': '<f4', 'fortran_order': True, 'shape': (3, 4), }", floats));
+        List<byte[]> adversarial = List.of(
+                npy("{'descr': '<f4', 'fortran_order': False, 'shape': (4611686018427387904, 4), }", floats),
+                npy("{'descr': '<f4', 'fortran_order': False, 'shape': (0, 9223372036854775807), }", new byte[0]),
+                npy("{'descr': '<f4', 'fortran_order': False, 'shape': (3037000500, 3037000500), }", floats),
+                npy("{'descr': '<f4', 'fortran_order': False, 'shape': (1, 2147483647), }", floats),
+                npy("{'descr': '<f4', 'fortran_order': False, 'shape': (2305843009213693952,), }", floats),
+                npy("{'descr': '<i8', 'fortran_order': False, 'shape': (2147483648,), }", floats),
+                npy("{'descr': '|O', 'fortran_order': False, 'shape': (3,), }", floats),
+                npy("{'descr': '<U8', 'fortran_order': False, 'shape': (3,), }", floats),
+                npy("{'descr': '<f4', 'fortran_order': Maybe, 'shape': (3, 4), }", floats),
+                npy("{'descr': '<f4', 'fortran_order': False, 'shape': (-3, 4), }", floats),
+                npy("{'descr': '<f4', 'fortran_order': False, 'shape': (3, 4, }", floats),
+                npy("{}", floats), npy("", new byte[0]),
+                Arrays.copyOf(npy("{'descr': '<f4', 'fortran_order': False, 'shape': (3, 4), }", floats), 40),
+                new byte[] {(byte) 0x93, 'N', 'U', 'M', 'P', 'Y', 2, 0, -1, -1, -1, 127},
+                new byte[] {(byte) 0x93, 'N', 'U', 'M', 'P', 'Y', 9, 0, 0, 0});
+        Path file = dir.resolve("shard-00000.npy");
+        fuzzer.run(".npy", file, file.getFileName().toString(), seeds, adversarial, FileFuzzer.cases(4000), 10, f -> {
+            try (NpyReader reader = NpyReader.open(f)) {
+                NpyHeader header = reader.header();
+                if (header.shape().length == 1 && !header.dtype().isFloat()) {
+                    reader.readLongs();
+                } else {
+                    header.requireMatrix();
+                    int width = Math.toIntExact(header.rowLength());
+                    int batch = (int) Math.min(header.rows(), 64);
+                    float[] rows = new float[Math.max(1, batch * width)];
+                    for (long first = 0; first < header.rows(); first += batch) {
+                        int count = (int) Math.min(batch, header.rows() - first);
+                        reader.readRows(first, count, rows, 0);
+                    }
+                }
+            }
+        });
     }
 
     // ---- token stores: meta.json and the line index --------------------------------------------------------------
