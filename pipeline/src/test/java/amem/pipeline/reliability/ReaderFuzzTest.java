@@ -14,6 +14,7 @@ import amem.datasets.text.DecodeOptions;
 import amem.datasets.text.TextStoreBuilder;
 import amem.pipeline.config.Presets;
 import amem.pipeline.config.RunConfig;
+import amem.pipeline.run.Checkpoints;
 import amem.pipeline.sweep.SweepPlan;
 import amem.pipeline.train.TinyQf;
 import amem.pipeline.train.TrainingRun;
@@ -273,6 +274,44 @@ class ReaderFuzzTest {
                         plan.runDir(cell);
                     }
                 });
+    }
+
+    // ---- checkpoints ------------------------------------------------------------------------------------------
+
+    /**
+     * The newest checkpoint damaged in any of its files (state.json, parameters, optimizer state): the search for
+     * a checkpoint to resume from must fall back to the previous one and say which was damaged, never fail or pick
+     * the damaged one. (Checkpoint contents are trusted once they match the SHA-256 recorded in state.json.)
+     */
+    @Test
+    void checkpoints(@TempDir Path dir) throws Exception {
+        Path store = TinyQf.store(dir);
+        Path run = dir.resolve("run");
+        TrainingRun.start(TinyQf.config(store, 8), run, new amem.pipeline.train.Progress(new java.io.PrintStream(
+                new ByteArrayOutputStream()), false, 1e9), Long.MAX_VALUE);
+        Path newest = run.resolve("checkpoints/step-000000008");
+        for (String name : List.of("state.json", "model-0000.params", "optimizer.bin")) {
+            Path file = newest.resolve(name);
+            byte[] valid = Files.readAllBytes(file);
+            fuzzer.run("checkpoint " + name, file, "step-000000008", List.of(valid), List.of(new byte[0]),
+                    FileFuzzer.cases(name.equals("state.json") ? 1500 : 500), 11, f -> {
+                        List<String> warnings = new ArrayList<>();
+                        long step = new Checkpoints(run.resolve("checkpoints"), 2).latest(warnings::add).orElseThrow()
+                                .step();
+                        boolean same = Arrays.equals(valid, Files.readAllBytes(f));
+                        if (step == 8 && !same && !name.equals("state.json")) {
+                            throw new AssertionError("a damaged " + name + " was accepted");
+                        }
+                        if (step == 4 && !(warnings.size() == 1 && warnings.get(0).contains(newest.toString())
+                                && warnings.get(0).contains("is damaged"))) {
+                            throw new AssertionError("fell back without naming the damaged checkpoint: " + warnings);
+                        }
+                        if (step != 4 && step != 8) {
+                            throw new AssertionError("resumed from step " + step);
+                        }
+                    });
+            Files.write(file, valid);
+        }
     }
 
     // ---- text inputs -------------------------------------------------------------------------------------------
