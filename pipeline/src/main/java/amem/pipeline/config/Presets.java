@@ -69,8 +69,10 @@ public final class Presets {
             text = java.nio.file.Files.readString(file, StandardCharsets.UTF_8);
         } catch (java.nio.file.NoSuchFileException e) {
             throw new ConfigException(file + ": no such file");
+        } catch (java.nio.charset.CharacterCodingException e) {
+            throw new ConfigException(file + ": not UTF-8 text (a damaged or foreign file)");
         } catch (IOException e) {
-            throw new ConfigException("cannot read " + file + ": " + e);
+            throw new ConfigException("cannot read " + file + ": " + e.getMessage());
         }
         JsonObject json = RunConfig.parse(text, file.toString());
         for (String field : json.keySet()) {
