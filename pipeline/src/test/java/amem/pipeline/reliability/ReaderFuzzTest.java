@@ -104,7 +104,7 @@ class ReaderFuzzTest {
                 safetensors("{\"a\":" + "{\"b\":".repeat(5000) + "1" + "}".repeat(5001), new byte[0]));
         Path file = dir.resolve("model.safetensors");
         try (NDManager manager = NDManager.newBaseManager(Device.cpu())) {
-            fuzzer.run("safetensors", file, file.getFileName().toString(), seeds, adversarial, FileFuzzer.cases(3000), 1,
+            fuzzer.run("safetensors", file, file.getFileName().toString(), seeds, adversarial, FileFuzzer.cases(2000), 1,
                     f -> {
                         try (SafetensorsFile weights = SafetensorsFile.open(f); NDManager scope = manager.newSubManager()) {
                             for (SafetensorsFile.Entry entry : weights.entries().values()) {
@@ -158,7 +158,7 @@ class ReaderFuzzTest {
                 new byte[] {(byte) 0x93, 'N', 'U', 'M', 'P', 'Y', 2, 0, -1, -1, -1, 127},
                 new byte[] {(byte) 0x93, 'N', 'U', 'M', 'P', 'Y', 9, 0, 0, 0});
         Path file = dir.resolve("shard-00000.npy");
-        fuzzer.run(".npy", file, file.getFileName().toString(), seeds, adversarial, FileFuzzer.cases(4000), 10, f -> {
+        fuzzer.run(".npy", file, file.getFileName().toString(), seeds, adversarial, FileFuzzer.cases(2000), 10, f -> {
             try (NpyReader reader = NpyReader.open(f)) {
                 NpyHeader header = reader.header();
                 if (header.shape().length == 1 && !header.dtype().isFloat()) {
@@ -348,7 +348,7 @@ class ReaderFuzzTest {
         Path out = dir.resolve("store");
         int[] counter = {0};
         fuzzer.run("JSONL input", file, file.getFileName().toString(), List.of(jsonl), adversarial,
-                FileFuzzer.cases(400), 9, f -> {
+                FileFuzzer.cases(200), 9, f -> {
                     Path target = out.resolve(Integer.toString(counter[0]++));
                     TextStoreBuilder.write(new TextStoreBuilder.Options(List.of(input), DecodeOptions.defaults(), 0.0, 1,
                             1, false), target, amem.datasets.ProgressListener.NONE).store().close();
