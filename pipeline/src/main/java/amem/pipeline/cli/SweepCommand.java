@@ -30,6 +30,8 @@ import tech.tablesaw.api.Table;
             "Run a grid of experiments (model shapes x data sizes, THEORY.md section 4) from a preset with a grid.",
             "The plan is frozen in DIR/sweep.json; cells run one after another into DIR/runs/<cell>; finished cells are",
             "skipped, interrupted ones resumed; DIR/sweep.csv gets one row per cell. Run the same command again to continue.",
+            "Several processes may run one DIR at once (more cores or nodes): each cell is locked while it trains and",
+            "the others skip it (DIR/locks/<cell>.lock).",
             "  amem sweep --preset scaling-grid-tiny --set data.dir=data/qf        runs every cell here",
             "  amem sweep --dir sweeps/scaling-grid-tiny --list                    the cells and their status",
             "  amem sweep --preset scaling-grid --emit slurm --gpus 1 --time 24:00:00   writes DIR/slurm.sh",
