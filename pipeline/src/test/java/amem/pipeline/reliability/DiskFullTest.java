@@ -62,7 +62,7 @@ class DiskFullTest {
         String[] args = {"prepare", "text", input.toString(), "--out", out.toString(), "--threads", "1"};
         try (AmemProcess amem = AmemProcess.startInShell("ulimit -f 128", args)) {
             assertEquals(1, amem.waitFor(120), amem.stderr());
-            checkOneLine(amem.stderr(), "amem text: error: ", out.getFileName().toString());
+            checkOneLine(amem.stderr(), "amem prepare text: error: ", out.getFileName().toString());
         }
         assertFalse(Files.exists(out), "no store that looks complete");
         assertEquals(List.of(), leftovers(dir, "store.tmp-"), "no temporary store left");
@@ -79,6 +79,7 @@ class DiskFullTest {
         List<String> errors = stderr.lines().filter(l -> l.startsWith("amem ") && l.contains(": error: ")).toList();
         assertEquals(1, errors.size(), stderr);
         String line = errors.get(0);
+        assertTrue(line.startsWith(prefix), line);
         assertTrue(line.contains("File too large"), line);
         assertTrue(line.contains(named), line);
         assertFalse(stderr.contains("\tat "), "no stack trace: " + stderr);
