@@ -1,6 +1,5 @@
 package amem.datasets.npy;
 
-import amem.datasets.Messages;
 import java.io.IOException;
 
 /**
@@ -13,6 +12,7 @@ public final class NpyFormatException extends IOException {
     private static final long serialVersionUID = 1L;
 
     public NpyFormatException(String message) {
-        super(Messages.oneLine(message)); // header text quoted from the file must not break the line
+        // header text quoted from the file must not break the one-line message (this package uses only the JDK)
+        super(message == null ? null : message.replaceAll("\\p{Cntrl}", "?"));
     }
 }

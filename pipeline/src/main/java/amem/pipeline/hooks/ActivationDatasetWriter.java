@@ -217,7 +217,7 @@ public final class ActivationDatasetWriter implements ActivationSink {
         if (previous != null) {
             AtomicFiles.deleteTree(previous);
         }
-        lock.close();
+        lock.closeAndDelete();
         return manifest;
     }
 
@@ -241,7 +241,7 @@ public final class ActivationDatasetWriter implements ActivationSink {
             }
         }
         AtomicFiles.deleteTree(partial);
-        lock.close();
+        lock.closeAndDelete();
         if (first != null) {
             throw first;
         }

@@ -153,13 +153,18 @@ public final class Checkpoints {
         return new Checkpoint(checkpointDir, step, state);
     }
 
-    /** SHA-256 over state.json's values without the checksum itself (insertion-ordered, so reproducible). */
+    /**
+     * SHA-256 over state.json's values without the checksum itself (insertion-ordered, so reproducible). The values
+     * pass through one parse of their JSON text first, so that the object being written and the object read back
+     * agree (a NaN loss is a number in memory but reads back as the primitive "NaN").
+     */
     private static String stateChecksum(JsonObject state) {
         JsonObject values = state.deepCopy();
         values.remove(STATE_CHECKSUM);
+        String canonical = JsonParser.parseString(values.toString()).toString();
         try {
             return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
-                    .digest(values.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+                    .digest(canonical.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
         } catch (java.security.NoSuchAlgorithmException e) {
             throw new IllegalStateException("the JVM has no SHA-256", e);
         }

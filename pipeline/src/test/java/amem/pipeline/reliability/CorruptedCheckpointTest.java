@@ -56,4 +56,16 @@ class CorruptedCheckpointTest {
                 Files.readString(run.resolve("checkpoints/step-000000016/state.json")).replaceAll(
                         "(?s).*\"model-0000.params\": \"([0-9a-f]+)\".*", "$1"), "the same final parameters");
     }
+
+    @Test
+    void aCheckpointWithANonFiniteLossVerifies(@TempDir Path dir) throws Exception {
+        // before the first evaluation the validation loss is NaN: state.json's own checksum must survive that
+        com.google.gson.JsonObject state = new com.google.gson.JsonObject();
+        state.addProperty("last_val_loss", Double.NaN);
+        state.addProperty("last_train_loss", 2.5f);
+        state.addProperty("tokens", 1L << 40);
+        Path written = new amem.pipeline.run.Checkpoints(dir, 2).save(3, state,
+                d -> Files.writeString(d.resolve("payload.bin"), "x"));
+        assertEquals(3, amem.pipeline.run.Checkpoints.verify(written).step());
+    }
 }
