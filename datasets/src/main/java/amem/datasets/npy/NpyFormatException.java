@@ -12,6 +12,7 @@ public final class NpyFormatException extends IOException {
     private static final long serialVersionUID = 1L;
 
     public NpyFormatException(String message) {
-        super(message);
+        // header text quoted from the file must not break the one-line message (this package uses only the JDK)
+        super(message == null ? null : message.replaceAll("\\p{Cntrl}", "?"));
     }
 }

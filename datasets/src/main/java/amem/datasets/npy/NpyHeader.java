@@ -62,7 +62,15 @@ public record NpyHeader(Path file, String descr, NpyDtype dtype, boolean fortran
             readFully(channel, dict, headerStart, file);
             String text = new String(dict.array(), major == 3 ? StandardCharsets.UTF_8 : StandardCharsets.ISO_8859_1);
             NpyHeader header = parse(file, text, headerStart + headerLength);
-            long expected = header.dataOffset + header.elementCount() * header.dtype.bytes();
+            long expected;
+            try { // a hostile header may declare more elements than a long counts; checked before any allocation
+                expected = Math.addExact(header.dataOffset,
+                        Math.multiplyExact(header.elementCount(), (long) header.dtype.bytes()));
+                Math.multiplyExact(header.rowLength(), (long) header.dtype.bytes()); // (0, huge) holds no data
+            } catch (ArithmeticException e) {
+                throw new NpyFormatException(file + ": header declares shape " + header.shapeText()
+                        + ", more data than any file can hold");
+            }
             long actual = channel.size();
             if (actual != expected) {
                 throw new NpyFormatException(String.format(Locale.ROOT,
@@ -135,7 +143,7 @@ public record NpyHeader(Path file, String descr, NpyDtype dtype, boolean fortran
     public long rowLength() {
         long count = 1;
         for (int i = 1; i < shape.length; i++) {
-            count *= shape[i];
+            count = Math.multiplyExact(count, shape[i]);
         }
         return count;
     }

@@ -29,6 +29,11 @@ public final class NpyReader implements Closeable {
     /** Opens {@code file}, checking its header and size. */
     public static NpyReader open(Path file) throws IOException {
         NpyHeader header = NpyHeader.read(file);
+        try {
+            Math.toIntExact(Math.multiplyExact(header.rowLength(), (long) header.dtype().bytes()));
+        } catch (ArithmeticException e) { // possible only with zero rows: a longer row could not fit the file
+            throw new NpyFormatException(file + ": rows of shape " + header.shapeText() + " exceed 2 GiB each");
+        }
         return new NpyReader(header, FileChannel.open(file, StandardOpenOption.READ));
     }
 

@@ -4,6 +4,7 @@ import amem.datasets.store.TokenSplit;
 import amem.datasets.store.TokenStore;
 import java.io.BufferedWriter;
 import java.io.IOException;
+import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
@@ -69,7 +70,12 @@ public final class QfReferenceFiles {
 
     private static List<QfExample> parse(Path file) throws IOException {
         List<QfExample> examples = new ArrayList<>();
-        List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
+        List<String> lines;
+        try {
+            lines = Files.readAllLines(file, StandardCharsets.UTF_8);
+        } catch (CharacterCodingException e) {
+            throw new IllegalArgumentException(file + ": not UTF-8 text (" + e.getClass().getSimpleName() + ")");
+        }
         for (int i = 0; i < lines.size(); i++) {
             String line = lines.get(i);
             if (line.isBlank()) {

@@ -1,5 +1,6 @@
 package amem.datasets.qf;
 
+import amem.datasets.JsonErrors;
 import amem.datasets.store.TokenSplit;
 import amem.datasets.store.TokenStore;
 import amem.datasets.store.TokenStoreException;
@@ -104,7 +105,7 @@ public final class QfTaskSet {
         try {
             file = GSON.fromJson(Files.readString(path, StandardCharsets.UTF_8), File.class);
         } catch (JsonParseException e) {
-            throw new TokenStoreException(path + ": not valid JSON: " + e.getMessage(), e);
+            throw new TokenStoreException(path + ": not valid JSON: " + JsonErrors.describe(e), e);
         }
         if (file == null || !FORMAT.equals(file.format())) {
             throw new TokenStoreException(path + ": field 'format' must be '" + FORMAT + "'");

@@ -1,6 +1,7 @@
 package amem.datasets.store;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
@@ -18,6 +19,7 @@ import java.nio.file.StandardOpenOption;
 final class MappedTokens {
     static final int DEFAULT_CHUNK_BYTES = 1 << 30;
 
+    private final Path file;
     private final ByteBuffer[] chunks;
     private final long tokens;
     private final int bytesPerToken;
@@ -28,6 +30,7 @@ final class MappedTokens {
         if (Integer.bitCount(chunkBytes) != 1 || chunkBytes < dtype.bytes()) {
             throw new IllegalArgumentException("chunk size must be a power of two ≥ " + dtype.bytes() + ", got " + chunkBytes);
         }
+        this.file = file;
         this.tokens = tokens;
         this.bytesPerToken = dtype.bytes();
         int tokensPerChunk = chunkBytes / bytesPerToken;
@@ -52,11 +55,32 @@ final class MappedTokens {
     int token(long i) {
         ByteBuffer chunk = chunks[(int) (i >>> tokensPerChunkShift)];
         int at = (int) (i & tokenInChunkMask) * bytesPerToken;
-        return bytesPerToken == 2 ? Short.toUnsignedInt(chunk.getShort(at)) : chunk.getInt(at);
+        try {
+            return bytesPerToken == 2 ? Short.toUnsignedInt(chunk.getShort(at)) : chunk.getInt(at);
+        } catch (InternalError e) {
+            throw shrunk(e);
+        }
+    }
+
+    /**
+     * A read of a mapped page that no longer exists: the file was truncated while mapped. HotSpot turns the SIGBUS
+     * of such a read from Java code into this {@link InternalError}; it becomes a one-line error naming the file.
+     */
+    private UncheckedIOException shrunk(InternalError e) {
+        return new UncheckedIOException(new TokenStoreException(file + " became shorter while amem was reading it "
+                + "(it was mapped at " + tokens * bytesPerToken + " bytes); another program truncated or rewrote it", e));
     }
 
     /** Copies tokens {@code [start, start + len)} into {@code dst[off, off + len)}; bounds are checked by the caller. */
     void read(long start, int[] dst, int off, int len) {
+        try {
+            copy(start, dst, off, len);
+        } catch (InternalError e) {
+            throw shrunk(e);
+        }
+    }
+
+    private void copy(long start, int[] dst, int off, int len) {
         long i = start;
         int written = 0;
         while (written < len) {

@@ -1,6 +1,7 @@
 package amem.datasets.store;
 
 import java.io.Closeable;
+import amem.datasets.FileNames;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -55,12 +56,14 @@ public final class TokenStore implements Closeable {
         for (Map.Entry<String, SplitMeta> e : meta.splits().entrySet()) {
             splits.put(e.getKey(), openSplit(dir, e.getKey(), e.getValue(), meta.dtype(), chunkBytes));
         }
-        List<String> vocabulary = meta.vocabFile() == null ? List.of() : readVocabulary(dir.resolve(meta.vocabFile()), meta.vocabSize());
+        List<String> vocabulary = meta.vocabFile() == null ? List.of()
+                : readVocabulary(FileNames.inside(dir, meta.vocabFile(), metaFile + ", vocab_file"), meta.vocabSize());
         return new TokenStore(dir, meta, Collections.unmodifiableMap(splits), vocabulary);
     }
 
     private static TokenSplit openSplit(Path dir, String name, SplitMeta s, Dtype dtype, int chunkBytes) throws IOException {
-        Path file = dir.resolve(s.file());
+        String origin = dir.resolve(TokenStoreMeta.FILE_NAME) + ", splits." + name;
+        Path file = FileNames.inside(dir, s.file(), origin + ".file");
         if (!Files.isRegularFile(file)) {
             throw new TokenStoreException(file + ": token file of split '" + name + "' is missing");
         }
@@ -71,7 +74,7 @@ public final class TokenStore implements Closeable {
                     + dtype.bytes() + " bytes, " + dtype.jsonName() + ") but the file has " + actual + " bytes"
                     + (actual < expected ? " (truncated?)" : ""));
         }
-        LineIndex lines = s.linesIndex() == null ? null : LineIndex.read(dir.resolve(s.linesIndex()), s.tokens());
+        LineIndex lines = s.linesIndex() == null ? null : LineIndex.read(FileNames.inside(dir, s.linesIndex(), origin + ".lines_index"), s.tokens());
         return new TokenSplit(name, file, new MappedTokens(file, s.tokens(), dtype, chunkBytes), lines);
     }
 
@@ -132,7 +135,7 @@ public final class TokenStore implements Closeable {
      */
     public void verifyChecksums() throws IOException {
         for (Map.Entry<String, SplitMeta> e : meta.splits().entrySet()) {
-            Path file = dir.resolve(e.getValue().file());
+            Path file = FileNames.inside(dir, e.getValue().file(), TokenStoreMeta.FILE_NAME + ", splits." + e.getKey() + ".file");
             String expected = e.getValue().sha256();
             if (expected == null) {
                 throw new TokenStoreException(file + ": no sha256 recorded for split '" + e.getKey() + "'"

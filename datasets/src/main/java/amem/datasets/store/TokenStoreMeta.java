@@ -1,5 +1,6 @@
 package amem.datasets.store;
 
+import amem.datasets.JsonErrors;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParseException;
@@ -7,6 +8,7 @@ import com.google.gson.JsonParser;
 import com.google.gson.JsonPrimitive;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.charset.CharacterCodingException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -71,6 +73,8 @@ public record TokenStoreMeta(
             text = Files.readString(file, StandardCharsets.UTF_8);
         } catch (NoSuchFileException e) {
             throw new TokenStoreException(file + ": no such file");
+        } catch (CharacterCodingException e) {
+            throw new TokenStoreException(file + ": not UTF-8 text (a damaged or foreign file)");
         }
         return parse(text, file.toString());
     }
@@ -85,13 +89,13 @@ public record TokenStoreMeta(
             }
             root = element.getAsJsonObject();
         } catch (JsonParseException e) {
-            throw new TokenStoreException(origin + ": not valid JSON: " + e.getMessage(), e);
+            throw new TokenStoreException(origin + ": not valid JSON: " + JsonErrors.describe(e), e);
         }
         new Validator(origin).check(root);
         try {
             return StoreJson.GSON.fromJson(root, TokenStoreMeta.class);
         } catch (JsonParseException | IllegalArgumentException e) {
-            throw new TokenStoreException(origin + ": " + e.getMessage(), e);
+            throw new TokenStoreException(origin + ": " + JsonErrors.describe(e), e);
         }
     }
 

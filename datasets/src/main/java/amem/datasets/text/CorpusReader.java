@@ -1,5 +1,7 @@
 package amem.datasets.text;
 
+import amem.datasets.JsonErrors;
+import amem.datasets.Messages;
 import amem.datasets.ProgressListener;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonParseException;
@@ -176,7 +178,7 @@ final class CorpusReader {
         try {
             record = JsonParser.parseString(line);
         } catch (JsonParseException e) {
-            throw new IOException(where + ": not valid JSON: " + rootMessage(e));
+            throw new IOException(where + ": not valid JSON: " + JsonErrors.describe(e));
         }
         if (!record.isJsonObject()) {
             throw new IOException(where + ": expected a JSON object with a '" + options.jsonlField() + "' field, got "
@@ -185,7 +187,7 @@ final class CorpusReader {
         JsonElement field = record.getAsJsonObject().get(options.jsonlField());
         if (field == null) {
             throw new IOException(where + ": no field '" + options.jsonlField() + "' (fields: "
-                    + record.getAsJsonObject().keySet() + "); choose the text field with --jsonl-field");
+                    + Messages.quoted(record.getAsJsonObject().keySet().toString()) + "); choose the text field with --jsonl-field");
         }
         if (!field.isJsonPrimitive() || !field.getAsJsonPrimitive().isString()) {
             throw new IOException(where + ": field '" + options.jsonlField() + "' must be a string, got " + shorten(field.toString()));
@@ -198,14 +200,8 @@ final class CorpusReader {
         return new DecodingReader(in, charset, replace, file.path().toString(), file.gzip());
     }
 
-    private static String rootMessage(Throwable e) {
-        while (e.getCause() != null) {
-            e = e.getCause();
-        }
-        return e.getMessage();
-    }
-
     private static String shorten(String s) {
-        return s.length() > 60 ? s.substring(0, 57) + "..." : s;
+        String line = Messages.oneLine(s);
+        return line.length() > 60 ? line.substring(0, 57) + "..." : line;
     }
 }

@@ -1,5 +1,6 @@
 package amem.pipeline.analysis;
 
+import amem.datasets.Messages;
 import java.io.IOException;
 
 /**
@@ -13,6 +14,6 @@ public final class AnalysisInputException extends IOException {
     private static final long serialVersionUID = 1L;
 
     public AnalysisInputException(String message) {
-        super(message);
+        super(Messages.oneLine(message)); // values quoted from files must not break the line
     }
 }

@@ -1,5 +1,6 @@
 package amem.pipeline.analysis;
 
+import amem.datasets.FileNames;
 import amem.datasets.npy.NpyReader;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -52,11 +53,12 @@ public record RowKeys(long[] keys, String source) {
         Map<String, String> offsetFiles = set.manifestFiles("offset");
         Map<String, String> positionFiles = set.manifestFiles("position");
         Map<String, String> documentFiles = set.manifestFiles("doc");
+        String manifest = set.dir().resolve("manifest.json").toString();
         RowKeys shared = fromPlace(set.dir(),
-                offsetFiles.isEmpty() ? null : set.dir().resolve(offsetFiles.values().iterator().next()),
+                offsetFiles.isEmpty() ? null : FileNames.inside(set.dir(), offsetFiles.values().iterator().next(), manifest),
                 positionFiles.isEmpty() || documentFiles.isEmpty() ? null : new Path[] {
-                    set.dir().resolve(documentFiles.values().iterator().next()),
-                    set.dir().resolve(positionFiles.values().iterator().next())},
+                    FileNames.inside(set.dir(), documentFiles.values().iterator().next(), manifest),
+                    FileNames.inside(set.dir(), positionFiles.values().iterator().next(), manifest)},
                 hook, false);
         if (shared != null && shared.keys.length == hook.rows()) {
             return shared;

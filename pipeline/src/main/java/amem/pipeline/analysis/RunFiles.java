@@ -1,5 +1,6 @@
 package amem.pipeline.analysis;
 
+import amem.datasets.JsonErrors;
 import amem.pipeline.run.RunDirectory;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
@@ -35,7 +36,7 @@ public final class RunFiles {
         try {
             return new RunFiles(run, run.readConfig());
         } catch (JsonParseException | IllegalStateException e) {
-            throw new AnalysisInputException(run.configFile() + ": not a JSON object (" + e.getMessage() + ")");
+            throw new AnalysisInputException(run.configFile() + ": not a JSON object (" + JsonErrors.describe(e) + ")");
         }
     }
 
@@ -111,7 +112,9 @@ public final class RunFiles {
             }
             return json.getAsJsonObject();
         } catch (JsonParseException e) {
-            throw new AnalysisInputException(file + ": not valid JSON (" + e.getMessage() + ")");
+            throw new AnalysisInputException(file + ": not valid JSON (" + JsonErrors.describe(e) + ")");
+        } catch (java.nio.charset.CharacterCodingException e) {
+            throw new AnalysisInputException(file + ": not UTF-8 text (a damaged or foreign file)");
         }
     }
 }

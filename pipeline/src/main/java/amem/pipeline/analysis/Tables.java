@@ -5,7 +5,6 @@ import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -90,9 +89,7 @@ public final class Tables {
     /** Writes {@code table} as CSV to {@code file}, atomically (temporary sibling, then rename). */
     public static void write(Table table, Path file) throws IOException {
         Files.createDirectories(file.toAbsolutePath().getParent());
-        Path temporary = file.resolveSibling("." + file.getFileName() + ".tmp");
-        Files.writeString(temporary, csv(table), StandardCharsets.UTF_8);
-        Files.move(temporary, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        amem.pipeline.run.AtomicFiles.writeString(file, csv(table));
     }
 
     /**

@@ -78,7 +78,7 @@ public final class AmemCli implements Runnable {
         if (cause instanceof IOException && !(cause.getClass().getName().startsWith("amem."))) {
             message = cause.getClass().getSimpleName() + ": " + message;
         }
-        err.println(cli.getCommandSpec().qualifiedName() + ": error: " + message);
+        err.println(cli.getCommandSpec().qualifiedName() + ": error: " + amem.datasets.Messages.oneLine(message));
         if (System.getenv("AMEM_DEBUG") != null) {
             e.printStackTrace(err);
         }

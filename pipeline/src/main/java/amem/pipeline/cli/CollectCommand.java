@@ -1,7 +1,9 @@
 package amem.pipeline.cli;
 
 import ai.djl.Device;
+import amem.datasets.OutOfSpace;
 import amem.datasets.npy.NpyDtype;
+
 import amem.datasets.store.TokenStore;
 import amem.models.HookPoint;
 import amem.models.LanguageModels;
@@ -14,6 +16,7 @@ import amem.pipeline.weights.ModelSources;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
+import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -144,11 +147,15 @@ final class CollectCommand implements Callable<Integer> {
                     String.join(",", request.hooks()), store, request.split(), target);
             JsonObject about = new JsonObject();
             about.add("model", model.description());
-            ActivationCollection.Result result = ActivationCollection.run(
-                    model.session(), about, tokens, request, out, line -> {
-                        stderr.println(line);
-                        stderr.flush();
-                    });
+            ActivationCollection.Result result;
+            try {
+                result = ActivationCollection.run(model.session(), about, tokens, request, out, line -> {
+                    stderr.println(line);
+                    stderr.flush();
+                });
+            } catch (IOException e) {
+                throw OutOfSpace.explain(e, out);
+            }
             stdout.printf(Locale.ROOT, "wrote %s: %,d vectors × %d hooks from %,d sequences (%,d tokens run) in %.1f s, "
                             + "%,.0f vectors/s%n", result.dir(), result.records(),
                     result.manifest().getAsJsonObject("hooks").size(), result.sequences(), result.tokensForwarded(),

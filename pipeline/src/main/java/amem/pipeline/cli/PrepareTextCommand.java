@@ -1,8 +1,11 @@
 package amem.pipeline.cli;
 
+import amem.datasets.OutOfSpace;
 import amem.datasets.text.BadBytes;
+
 import amem.datasets.text.DecodeOptions;
 import amem.datasets.text.TextStoreBuilder;
+import java.io.IOException;
 import java.nio.charset.Charset;
 import java.nio.charset.IllegalCharsetNameException;
 import java.nio.charset.UnsupportedCharsetException;
@@ -74,6 +77,8 @@ final class PrepareTextCommand implements Callable<Integer> {
         TextStoreBuilder.Result result;
         try {
             result = TextStoreBuilder.write(options, out, progress);
+        } catch (IOException e) {
+            throw OutOfSpace.explain(e, out);
         } finally {
             progress.finish();
         }

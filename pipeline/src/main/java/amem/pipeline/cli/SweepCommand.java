@@ -32,6 +32,8 @@ import tech.tablesaw.api.Table;
             "Run a grid of experiments (model shapes x data sizes, THEORY.md section 4) from a preset with a grid.",
             "The plan is frozen in DIR/sweep.json; cells run one after another into DIR/runs/<cell>; finished cells are",
             "skipped, interrupted ones resumed; DIR/sweep.csv gets one row per cell. Run the same command again to continue.",
+            "Several processes may run one DIR at once (more cores or nodes): each cell is locked while it trains and",
+            "the others skip it (DIR/locks/<cell>.lock).",
             "  amem sweep --preset scaling-grid-tiny --set data.dir=data/qf        runs every cell here",
             "  amem sweep --dir sweeps/scaling-grid-tiny --list                    the cells and their status",
             "  amem sweep --preset scaling-grid --emit slurm --gpus 1 --time 24:00:00   writes DIR/slurm.sh",
@@ -147,6 +149,11 @@ final class SweepCommand implements Callable<Integer> {
                 System.out.println("failed: " + r.cell().name() + ": " + r.message());
             }
         }
+        long busy = result.cells().stream().filter(r -> r.action().equals("busy")).count();
+        if (busy > 0) {
+            System.out.printf(Locale.ROOT, "%d cell(s) were being trained by another amem process on this sweep and were "
+                    + "left to it; run the same command again to pick up any it leaves unfinished%n", busy);
+        }
         if (result.failed() > 0) {
             System.out.printf(Locale.ROOT, "%d of %d cells failed; fix the cause and run the same command again (finished cells "
                     + "are skipped)%n", result.failed(), result.cells().size());
@@ -183,8 +190,13 @@ final class SweepCommand implements Callable<Integer> {
         }
         Path target = dir != null ? dir : Path.of("sweeps", p.name());
         String origin = preset != null ? preset : config.toAbsolutePath().toString();
-        return write ? SweepPlan.create(target, origin, base, p.grid(), overrides)
-                : SweepPlan.preview(target, origin, base, p.grid(), overrides);
+        try {
+            return write ? SweepPlan.create(target, origin, base, p.grid(), overrides)
+                    : SweepPlan.preview(target, origin, base, p.grid(), overrides);
+        } catch (ConfigException e) {
+            // a grid error in the user's file names that file
+            throw preset != null || e.getMessage().contains(target.toString()) ? e : new ConfigException(config + ": " + e.getMessage());
+        }
     }
 
     private int emitScript(SweepPlan plan) throws java.io.IOException {

@@ -1,5 +1,6 @@
 package amem.pipeline.config;
 
+import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import java.io.IOException;
 import java.io.InputStream;
@@ -68,8 +69,10 @@ public final class Presets {
             text = java.nio.file.Files.readString(file, StandardCharsets.UTF_8);
         } catch (java.nio.file.NoSuchFileException e) {
             throw new ConfigException(file + ": no such file");
+        } catch (java.nio.charset.CharacterCodingException e) {
+            throw new ConfigException(file + ": not UTF-8 text (a damaged or foreign file)");
         } catch (IOException e) {
-            throw new UncheckedIOException(e);
+            throw new ConfigException("cannot read " + file + ": " + e.getMessage());
         }
         JsonObject json = RunConfig.parse(text, file.toString());
         for (String field : json.keySet()) {
@@ -78,9 +81,24 @@ public final class Presets {
             }
         }
         String name = file.getFileName().toString().replaceFirst("\\.json$", "");
-        return new Preset(name, json.has("description") ? json.get("description").getAsString() : "",
+        JsonElement description = json.get("description");
+        if (description != null && !(description.isJsonPrimitive() && description.getAsJsonPrimitive().isString())) {
+            throw new ConfigException(file + ": \"description\" must be a string");
+        }
+        for (String field : List.of("config", "grid")) {
+            if (json.has(field) && !json.get(field).isJsonObject()) {
+                throw new ConfigException(file + ": \"" + field + "\" must be an object");
+            }
+        }
+        Preset preset = new Preset(name, description == null ? "" : description.getAsString(),
                 json.has("config") ? json.getAsJsonObject("config") : new JsonObject(),
                 json.has("grid") ? json.getAsJsonObject("grid") : null);
+        try {
+            preset.resolve(); // checked now, so that a bad key is reported with the file it is in
+        } catch (ConfigException e) {
+            throw new ConfigException(file + ": " + e.getMessage());
+        }
+        return preset;
     }
 
     private static String read(String resource) {

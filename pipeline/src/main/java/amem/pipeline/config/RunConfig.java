@@ -1,5 +1,6 @@
 package amem.pipeline.config;
 
+import amem.datasets.JsonErrors;
 import com.google.gson.Gson;
 import com.google.gson.GsonBuilder;
 import com.google.gson.JsonElement;
@@ -44,8 +45,12 @@ public final class RunConfig {
     public static RunConfig fromFile(Path file) {
         try {
             return defaults().merge(parse(Files.readString(file), file.toString()));
+        } catch (ConfigException e) {
+            throw e.getMessage().startsWith(file.toString()) ? e : new ConfigException(file + ": " + e.getMessage());
         } catch (NoSuchFileException e) {
             throw new ConfigException("config file " + file + " does not exist");
+        } catch (java.nio.charset.CharacterCodingException e) {
+            throw new ConfigException(file + ": not UTF-8 text (a damaged or foreign file)");
         } catch (IOException e) {
             throw new ConfigException("cannot read config file " + file + ": " + e.getMessage());
         }
@@ -60,7 +65,7 @@ public final class RunConfig {
             }
             return element.getAsJsonObject();
         } catch (JsonParseException e) {
-            throw new ConfigException(origin + " is not valid JSON: " + e.getMessage());
+            throw new ConfigException(origin + " is not valid JSON: " + JsonErrors.describe(e));
         }
     }
 

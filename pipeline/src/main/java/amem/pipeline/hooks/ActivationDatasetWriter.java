@@ -4,6 +4,7 @@ import amem.datasets.npy.NpyDtype;
 import amem.datasets.npy.NpyWriter;
 import amem.models.HookPoint;
 import amem.pipeline.run.AtomicFiles;
+import amem.pipeline.run.RunLock;
 import com.google.gson.GsonBuilder;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
@@ -17,6 +18,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.stream.Stream;
 
 /**
  * Streams recorded activations to disk as an activation dataset:
@@ -41,6 +43,7 @@ public final class ActivationDatasetWriter implements ActivationSink {
 
     private final Path out;
     private final Path partial;
+    private final RunLock lock;
     private final long shardVectors;
     private final boolean overwrite;
     private final Map<String, HookFiles> hooks = new LinkedHashMap<>();
@@ -111,8 +114,18 @@ public final class ActivationDatasetWriter implements ActivationSink {
         this.overwrite = overwrite;
         Path parent = this.out.getParent();
         Files.createDirectories(parent);
+        // One writer per output directory: a second collection into the same directory is refused naming the owner
+        // (the OS releases the lock of a killed process). Holding it, partial directories left by killed writers
+        // are nobody's, and are removed.
+        this.lock = RunLock.acquire(parent.resolve("." + this.out.getFileName() + ".lock"),
+                "output directory " + this.out, note -> { });
+        try (Stream<Path> siblings = Files.list(parent)) {
+            for (Path stale : siblings.filter(p -> p.getFileName().toString()
+                    .startsWith("." + this.out.getFileName() + ".partial-")).toList()) {
+                AtomicFiles.deleteTree(stale);
+            }
+        }
         this.partial = parent.resolve("." + this.out.getFileName() + ".partial-" + ProcessHandle.current().pid());
-        AtomicFiles.deleteTree(partial);
         Files.createDirectories(partial);
     }
 
@@ -204,6 +217,7 @@ public final class ActivationDatasetWriter implements ActivationSink {
         if (previous != null) {
             AtomicFiles.deleteTree(previous);
         }
+        lock.closeAndDelete();
         return manifest;
     }
 
@@ -227,6 +241,7 @@ public final class ActivationDatasetWriter implements ActivationSink {
             }
         }
         AtomicFiles.deleteTree(partial);
+        lock.closeAndDelete();
         if (first != null) {
             throw first;
         }

@@ -64,7 +64,8 @@ public final class ReportWriter {
         try {
             Plots plots = new Plots(staging, "plots/");
             String page = build.build(plots);
-            Path pageTemp = directory.resolve("." + target.getFileName() + ".tmp");
+            // unique, so two reports written to one file at once never share a temporary file: the last rename wins
+            Path pageTemp = Files.createTempFile(staging, "." + target.getFileName() + ".", ".tmp");
             Files.writeString(pageTemp, page, StandardCharsets.UTF_8);
             Files.createDirectories(plotsDir);
             List<Path> charts = new ArrayList<>();

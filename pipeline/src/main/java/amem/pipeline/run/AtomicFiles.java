@@ -19,12 +19,22 @@ public final class AtomicFiles {
 
     private AtomicFiles() {}
 
-    /** Writes {@code text} to a temporary sibling, forces it to disk, then renames it over {@code target}. */
+    /**
+     * Writes {@code text} to a temporary sibling, forces it to disk, then renames it over {@code target}. The
+     * temporary name is unique, so two processes writing the same file (two sweeps refreshing sweep.csv) never
+     * write into one temporary file: the last rename wins with a complete file. A failed write removes its
+     * temporary file.
+     */
     public static void writeString(Path target, String text) throws IOException {
-        Path temporary = target.resolveSibling("." + target.getFileName() + ".tmp");
-        Files.writeString(temporary, text, StandardCharsets.UTF_8);
-        force(temporary);
-        Files.move(temporary, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        Path directory = target.toAbsolutePath().getParent();
+        Path temporary = Files.createTempFile(directory, "." + target.getFileName() + ".", ".tmp");
+        try {
+            Files.writeString(temporary, text, StandardCharsets.UTF_8);
+            force(temporary);
+            Files.move(temporary, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } finally {
+            Files.deleteIfExists(temporary);
+        }
     }
 
     /** Flushes a file's content to the storage device. */

@@ -1,5 +1,6 @@
 package amem.pipeline.run;
 
+import amem.datasets.FileNames;
 import com.google.gson.Gson;
 import com.google.gson.GsonBuilder;
 import com.google.gson.JsonObject;
@@ -44,6 +45,7 @@ public final class Checkpoints {
     private static final Gson GSON = new GsonBuilder().setPrettyPrinting().create();
     private static final String PREFIX = "step-";
     private static final String STATE = "state.json";
+    private static final String STATE_CHECKSUM = "state_sha256";
 
     private final Path dir;
     private final int keep;
@@ -74,6 +76,7 @@ public final class Checkpoints {
             JsonObject full = state.deepCopy();
             full.addProperty("step", step);
             full.add("files", files);
+            full.addProperty(STATE_CHECKSUM, stateChecksum(full));
             Path stateFile = temporary.resolve(STATE);
             Files.writeString(stateFile, GSON.toJson(full) + "\n");
             AtomicFiles.force(stateFile);
@@ -105,26 +108,66 @@ public final class Checkpoints {
         return Optional.empty();
     }
 
-    /** Checks a checkpoint directory against the checksums in its state.json. */
+    /**
+     * Checks a checkpoint directory: state.json's own checksum (over its values), its step against the directory's
+     * name, and every other file of the directory against the SHA-256 that state.json records for it (a file it does
+     * not list, or a listed name leading outside the directory, is damage too).
+     */
     public static Checkpoint verify(Path checkpointDir) throws IOException {
         Path stateFile = checkpointDir.resolve(STATE);
         if (!Files.isRegularFile(stateFile)) {
             throw new IOException("no " + STATE + " in " + checkpointDir);
         }
         JsonObject state = JsonParser.parseString(Files.readString(stateFile)).getAsJsonObject();
+        if (state.has(STATE_CHECKSUM)) { // checkpoints written before the checksum existed have none
+            String recorded = state.get(STATE_CHECKSUM).getAsString();
+            if (!recorded.equals(stateChecksum(state))) {
+                throw new IOException(stateFile + ": its values do not match its own checksum");
+            }
+        }
+        String name = checkpointDir.getFileName().toString();
+        long step = state.get("step").getAsLong();
+        if (!name.equals(String.format(Locale.ROOT, "%s%09d", PREFIX, step))) {
+            throw new IOException(stateFile + " records step " + step + ", the directory is " + name);
+        }
         JsonObject files = state.getAsJsonObject("files");
-        for (String name : files.keySet()) {
-            Path file = checkpointDir.resolve(name);
+        for (String listed : files.keySet()) {
+            Path file = FileNames.inside(checkpointDir, listed, stateFile.toString());
             if (!Files.isRegularFile(file)) {
                 throw new IOException(file + " is missing");
             }
             String actual = AtomicFiles.sha256(file);
-            String expected = files.get(name).getAsString();
+            String expected = files.get(listed).getAsString();
             if (!actual.equals(expected)) {
                 throw new IOException(file + " has sha256 " + actual + ", state.json records " + expected);
             }
         }
-        return new Checkpoint(checkpointDir, state.get("step").getAsLong(), state);
+        try (Stream<Path> present = Files.list(checkpointDir)) {
+            for (Path file : present.toList()) {
+                String fileName = file.getFileName().toString();
+                if (!fileName.equals(STATE) && !files.has(fileName)) {
+                    throw new IOException(file + " has no checksum in " + STATE);
+                }
+            }
+        }
+        return new Checkpoint(checkpointDir, step, state);
+    }
+
+    /**
+     * SHA-256 over state.json's values without the checksum itself (insertion-ordered, so reproducible). The values
+     * pass through one parse of their JSON text first, so that the object being written and the object read back
+     * agree (a NaN loss is a number in memory but reads back as the primitive "NaN").
+     */
+    private static String stateChecksum(JsonObject state) {
+        JsonObject values = state.deepCopy();
+        values.remove(STATE_CHECKSUM);
+        String canonical = JsonParser.parseString(values.toString()).toString();
+        try {
+            return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
+                    .digest(canonical.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException("the JVM has no SHA-256", e);
+        }
     }
 
     /** Complete checkpoint directories, newest first; leftovers of interrupted writes are removed. */

@@ -2,9 +2,14 @@ package amem.pipeline.run;
 
 import com.google.gson.Gson;
 import com.google.gson.GsonBuilder;
+import amem.datasets.Messages;
+import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
+import com.google.gson.JsonParseException;
 import com.google.gson.JsonParser;
 import java.io.IOException;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.stream.Stream;
@@ -96,8 +101,17 @@ public final class RunDirectory {
         AtomicFiles.writeString(configFile(), GSON.toJson(config) + "\n");
     }
 
+    /** The parsed config.json; a damaged one is refused naming the file. */
     public JsonObject readConfig() throws IOException {
-        return JsonParser.parseString(Files.readString(configFile())).getAsJsonObject();
+        try {
+            JsonElement json = JsonParser.parseString(Files.readString(configFile(), StandardCharsets.UTF_8));
+            if (!json.isJsonObject()) {
+                throw new RunDirectoryException(configFile() + " is damaged: not a JSON object");
+            }
+            return json.getAsJsonObject();
+        } catch (JsonParseException | CharacterCodingException e) {
+            throw new RunDirectoryException(configFile() + " is damaged: " + Messages.quoted(String.valueOf(e.getMessage())));
+        }
     }
 
     /** Writes DONE (with a summary) as the very last file of a finished run. */

@@ -66,10 +66,13 @@ public record SweepGrid(List<ModelPoint> models, List<DataPoint> data) {
                 throw new ConfigException("grid: unknown field \"" + key + "\" (fields: models, data, seed)");
             }
         }
-        long seed = grid.has("seed") ? grid.get("seed").getAsLong() : 1L;
+        long seed = grid.has("seed") ? whole(grid, "seed", "grid") : 1L;
         List<ModelPoint> models = new ArrayList<>();
         for (JsonObject point : objects(grid, "models")) {
             String name = name(point, "models");
+            if (point.has("set") && !point.get("set").isJsonObject()) {
+                throw new ConfigException("grid.models." + name + ": \"set\" must be an object of config keys");
+            }
             JsonObject set = point.has("set") ? point.getAsJsonObject("set") : new JsonObject();
             if (set.has("data.dir") || set.has("data")) {
                 throw new ConfigException("grid.models." + name + ": data belongs on the data axis, not in a model point");
@@ -87,8 +90,8 @@ public record SweepGrid(List<ModelPoint> models, List<DataPoint> data) {
         List<DataPoint> data = new ArrayList<>();
         for (JsonObject point : objects(grid, "data")) {
             String name = name(point, "data");
-            Double fraction = point.has("fraction") ? point.get("fraction").getAsDouble() : null;
-            Long tokens = point.has("tokens") ? point.get("tokens").getAsLong() : null;
+            Double fraction = point.has("fraction") ? number(point, "fraction", "grid.data." + name).doubleValue() : null;
+            Long tokens = point.has("tokens") ? whole(point, "tokens", "grid.data." + name) : null;
             if ((fraction == null) == (tokens == null)) {
                 throw new ConfigException("grid.data." + name + ": give exactly one of \"fraction\" and \"tokens\"");
             }
@@ -159,7 +162,8 @@ public record SweepGrid(List<ModelPoint> models, List<DataPoint> data) {
         if (!point.has("name")) {
             throw new ConfigException("grid." + axis + ": every point needs a \"name\", missing in " + point);
         }
-        String name = point.get("name").getAsString();
+        JsonElement value = point.get("name");
+        String name = value.isJsonPrimitive() && value.getAsJsonPrimitive().isString() ? value.getAsString() : value.toString();
         if (!NAME.matcher(name).matches()) {
             throw new ConfigException("grid." + axis + ": name \"" + name
                     + "\" must be letters, digits, '.', '_' or '-' (it names a directory)");
@@ -172,6 +176,26 @@ public record SweepGrid(List<ModelPoint> models, List<DataPoint> data) {
             }
         }
         return name;
+    }
+
+    private static java.math.BigDecimal number(JsonObject o, String field, String where) {
+        JsonElement e = o.get(field);
+        if (!e.isJsonPrimitive() || !e.getAsJsonPrimitive().isNumber()) {
+            throw new ConfigException(where + ": \"" + field + "\" must be a number, not " + e);
+        }
+        try {
+            return e.getAsBigDecimal();
+        } catch (NumberFormatException notANumber) {
+            throw new ConfigException(where + ": \"" + field + "\" must be a number, not " + e);
+        }
+    }
+
+    private static long whole(JsonObject o, String field, String where) {
+        try {
+            return number(o, field, where).longValueExact();
+        } catch (ArithmeticException notWhole) {
+            throw new ConfigException(where + ": \"" + field + "\" must be a whole number, not " + o.get(field));
+        }
     }
 
     private static void unique(List<String> names, String axis) {

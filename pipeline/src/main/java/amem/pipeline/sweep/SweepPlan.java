@@ -1,5 +1,6 @@
 package amem.pipeline.sweep;
 
+import amem.datasets.JsonErrors;
 import amem.pipeline.config.ConfigException;
 import amem.pipeline.config.RunConfig;
 import amem.pipeline.run.AtomicFiles;
@@ -92,24 +93,40 @@ public final class SweepPlan {
         JsonObject json;
         try {
             json = JsonParser.parseString(Files.readString(file, StandardCharsets.UTF_8)).getAsJsonObject();
+        } catch (java.nio.charset.CharacterCodingException e) {
+            throw new ConfigException(file + " is damaged (not UTF-8 text)");
         } catch (JsonParseException | IllegalStateException e) {
-            throw new ConfigException(file + " is damaged (not a JSON object): " + e.getMessage());
+            throw new ConfigException(file + " is damaged (not a JSON object): " + JsonErrors.describe(e));
         }
         for (String field : List.of("base", "grid")) {
             if (!json.has(field) || !json.get(field).isJsonObject()) {
                 throw new ConfigException(file + " is damaged: no \"" + field + "\" object");
             }
         }
-        RunConfig base = RunConfig.defaults().merge(json.getAsJsonObject("base"));
-        SweepGrid grid = SweepGrid.parse(json.getAsJsonObject("grid"), base);
-        List<String> overrides = new ArrayList<>();
-        if (json.has("overrides")) {
-            for (JsonElement e : json.getAsJsonArray("overrides")) {
-                overrides.add(e.getAsString());
+        try {
+            RunConfig base = RunConfig.defaults().merge(json.getAsJsonObject("base"));
+            SweepGrid grid = SweepGrid.parse(json.getAsJsonObject("grid"), base);
+            List<String> overrides = new ArrayList<>();
+            if (json.has("overrides")) {
+                if (!json.get("overrides").isJsonArray()) {
+                    throw new ConfigException("\"overrides\" is not a list");
+                }
+                for (JsonElement e : json.getAsJsonArray("overrides")) {
+                    overrides.add(text(e, "overrides"));
+                }
             }
+            String preset = json.has("preset") && !json.get("preset").isJsonNull() ? text(json.get("preset"), "preset") : null;
+            return new SweepPlan(dir, preset, overrides, base, grid);
+        } catch (ConfigException e) {
+            throw new ConfigException(file + " is damaged: " + e.getMessage());
         }
-        String preset = json.has("preset") && !json.get("preset").isJsonNull() ? json.get("preset").getAsString() : null;
-        return new SweepPlan(dir, preset, overrides, base, grid);
+    }
+
+    private static String text(JsonElement e, String field) {
+        if (!e.isJsonPrimitive() || !e.getAsJsonPrimitive().isString()) {
+            throw new ConfigException("\"" + field + "\" holds " + e + " where text belongs");
+        }
+        return e.getAsString();
     }
 
     private static RunConfig withAbsoluteDataDir(RunConfig base) {

@@ -21,7 +21,8 @@ import java.util.stream.Stream;
 /**
  * Runs cells of a sweep one after another on this machine: a finished cell ({@code DONE}) is skipped, an interrupted
  * one is resumed from its newest checkpoint, a new one is started; {@code sweep.csv} is rewritten after every cell.
- * A cell that fails (a non-finite loss, a model too large for the device) is reported and the sweep goes on with the
+ * Several processes may run one sweep at once: each cell is locked while it trains, and a process skips the cells
+ * another holds. A cell that fails (a non-finite loss, a model too large for the device) is reported and the sweep goes on with the
  * next, because one bad corner of a grid should not cost the rest of a week; a stop signal (Ctrl-C, SIGTERM)
  * checkpoints the running cell and ends the sweep, and the same command later continues where it stopped.
  */
@@ -59,37 +60,26 @@ public final class SweepRunner {
                 continue;
             }
             CellResult result;
-            try {
-                SweepData.ensure(plan, cell.data(), progress::message);
-                TrainingRun.Result run;
-                if (RunDirectory.holdsRun(dir)) {
-                    progress.message(where + ": resuming " + dir);
-                    run = TrainingRun.resume(dir, runtimeSets, progress, options);
-                } else {
-                    progress.message(where + ": starting " + dir);
-                    clearAbortedStart(dir);
-                    RunConfig config = plan.config(cell);
-                    for (String set : runtimeSets) {
-                        config = config.withAssignment(set);
-                    }
-                    run = TrainingRun.start(config, dir, progress, options);
+            try (RunLock cellLock = lockCell(plan, cell)) {
+                if (cellLock == null) {
+                    progress.message(where + ": being trained by another amem process, skipped");
+                    results.add(new CellResult(cell, "busy", "running elsewhere", "", null));
+                    continue;
                 }
-                TrainingLoop.Outcome outcome = run.outcome();
-                String action = outcome.finished() ? "trained" : "stopped";
-                result = new CellResult(cell, action, SweepTable.status(dir), "", outcome);
-            } catch (TrainingFault e) {
-                result = new CellResult(cell, "failed", "failed", e.getMessage(), null);
-            } catch (ConfigException | RunDirectoryException e) {
-                // refused before training: impossible shape, too large for the device, damaged run directory
-                result = new CellResult(cell, "failed", "failed", e.getMessage(), null);
-            }
-            results.add(result);
-            Path failure = SweepTable.failureFile(plan, cell);
-            if (result.status().equals("failed")) {
-                Files.createDirectories(failure.getParent());
-                AtomicFiles.writeString(failure, result.message() + "\n");
-            } else {
-                Files.deleteIfExists(failure);
+                if (Files.exists(dir.resolve("DONE"))) { // finished by another process since the check above
+                    progress.message(where + ": finished meanwhile by another process, skipped");
+                    results.add(new CellResult(cell, "skipped", "done", "", null));
+                    continue;
+                }
+                result = runCell(plan, cell, dir, where, runtimeSets, progress, options);
+                results.add(result);
+                Path failure = SweepTable.failureFile(plan, cell);
+                if (result.status().equals("failed")) {
+                    Files.createDirectories(failure.getParent());
+                    AtomicFiles.writeString(failure, result.message() + "\n");
+                } else {
+                    Files.deleteIfExists(failure);
+                }
             }
             if (result.status().equals("failed")) {
                 progress.message(where + ": FAILED: " + result.message());
@@ -105,6 +95,50 @@ public final class SweepRunner {
         }
         SweepTable.write(plan);
         return new Result(results, null);
+    }
+
+    /** Trains (starts or resumes) one cell whose lock this process holds. */
+    private static CellResult runCell(SweepPlan plan, SweepPlan.Cell cell, Path dir, String where,
+            List<String> runtimeSets, Progress progress, TrainingRun.Options options) throws IOException {
+        try {
+            SweepData.ensure(plan, cell.data(), progress::message);
+            TrainingRun.Result run;
+            if (RunDirectory.holdsRun(dir)) {
+                progress.message(where + ": resuming " + dir);
+                run = TrainingRun.resume(dir, runtimeSets, progress, options);
+            } else {
+                progress.message(where + ": starting " + dir);
+                clearAbortedStart(dir);
+                RunConfig config = plan.config(cell);
+                for (String set : runtimeSets) {
+                    config = config.withAssignment(set);
+                }
+                run = TrainingRun.start(config, dir, progress, options);
+            }
+            TrainingLoop.Outcome outcome = run.outcome();
+            String action = outcome.finished() ? "trained" : "stopped";
+            return new CellResult(cell, action, SweepTable.status(dir), "", outcome);
+        } catch (TrainingFault e) {
+            return new CellResult(cell, "failed", "failed", e.getMessage(), null);
+        } catch (ConfigException | RunDirectoryException e) {
+            // refused before training: impossible shape, too large for the device, damaged run directory
+            return new CellResult(cell, "failed", "failed", e.getMessage(), null);
+        }
+    }
+
+    /**
+     * The cell's lock ({@code <sweep>/locks/<cell>.lock}), or null when another process holds it: several sweep
+     * processes on one directory (more cores, more nodes) then share the cells, each running the ones nobody else
+     * runs, and none runs a cell twice. A lock of a killed process is released by the OS.
+     */
+    private static RunLock lockCell(SweepPlan plan, SweepPlan.Cell cell) throws IOException {
+        Path locks = plan.dir().resolve("locks");
+        Files.createDirectories(locks);
+        try {
+            return RunLock.acquire(locks.resolve(cell.name() + ".lock"), "sweep cell " + cell.name(), note -> { });
+        } catch (RunDirectoryException inUse) {
+            return null;
+        }
     }
 
     /**

@@ -8,6 +8,7 @@ import amem.pipeline.hooks.HookSettings;
 import amem.pipeline.hooks.TrainingHooks;
 import amem.pipeline.run.Checkpoints;
 import amem.pipeline.run.RunDirectory;
+import amem.pipeline.run.RunDirectoryException;
 import amem.pipeline.run.RunLock;
 import amem.pipeline.session.DeviceSpec;
 import amem.pipeline.session.ModelConfigs;
@@ -123,8 +124,9 @@ public final class TrainingRun {
             throws IOException {
         RunDirectory run = RunDirectory.open(runDir);
         try (RunLock lock = RunLock.acquire(runDir, progress::message)) {
-            JsonObject info = run.readConfig();
-            RunConfig config = RunConfig.defaults().merge(info.getAsJsonObject("config"));
+            Saved saved = savedConfig(runDir);
+            JsonObject info = saved.info();
+            RunConfig config = saved.config();
             for (String assignment : overrides) {
                 String key = assignment.contains("=") ? assignment.substring(0, assignment.indexOf('=')).trim() : assignment;
                 // hooks.* only observe the run (training is bit-identical with or without them), so they may change.
@@ -138,7 +140,7 @@ public final class TrainingRun {
             Device device = DeviceSpec.resolve(settings.device());
             Precision precision = settings.precisionOn(device);
             Tf32Environment.check(precision, device);
-            BatchSchedule schedule = schedule(info);
+            BatchSchedule schedule = schedule(info, run.configFile().toString());
             if (options.skipBadBatch()) {
                 schedule = skipRecordedFault(run, info, schedule, progress);
             }
@@ -185,6 +187,32 @@ public final class TrainingRun {
         }
     }
 
+    /**
+     * A run's config.json as saved: the whole record and the run's configuration.
+     *
+     * @param info everything config.json holds (sessions, skipped batches, versions...)
+     * @param config the configuration the run trains with
+     */
+    public record Saved(JsonObject info, RunConfig config) {}
+
+    /** Reads and checks {@code runDir/config.json}; a damaged one is refused with a message naming it. */
+    public static Saved savedConfig(Path runDir) throws IOException {
+        RunDirectory run = RunDirectory.open(runDir);
+        JsonObject info = run.readConfig();
+        String file = run.configFile().toString();
+        if (!info.has("config") || !info.get("config").isJsonObject()) {
+            throw new RunDirectoryException(file + " is damaged: no \"config\" object");
+        }
+        RunConfig config;
+        try {
+            config = RunConfig.defaults().merge(info.getAsJsonObject("config"));
+        } catch (ConfigException e) {
+            throw new ConfigException(file + ": " + e.getMessage());
+        }
+        schedule(info, file); // checked now, used when training starts
+        return new Saved(info, config);
+    }
+
     private static Result train(RunDirectory run, TrainSettings settings, HookSettings hooks, ModelSession model,
             TrainingData data, TorchAdamW optimizer, LossScaler scaler, Progress progress, long step, long tokens,
             BatchSchedule schedule, Options options) throws IOException {
@@ -218,15 +246,37 @@ public final class TrainingRun {
     }
 
     /** The batches skipped so far, as recorded in config.json. */
-    private static BatchSchedule schedule(JsonObject info) {
+    private static BatchSchedule schedule(JsonObject info, String file) {
         List<BatchSchedule.Range> ranges = new ArrayList<>();
         if (info.has("skipped_batches")) {
-            for (JsonElement element : info.getAsJsonArray("skipped_batches")) {
-                JsonObject range = element.getAsJsonObject();
-                ranges.add(new BatchSchedule.Range(range.get("start").getAsLong(), range.get("count").getAsLong()));
+            JsonElement skipped = info.get("skipped_batches");
+            if (!skipped.isJsonArray()) {
+                throw new RunDirectoryException(file + " is damaged: skipped_batches is not a list");
+            }
+            for (JsonElement element : skipped.getAsJsonArray()) {
+                long start = wholeNumber(element, "start", file);
+                long count = wholeNumber(element, "count", file);
+                if (start < 0 || count < 1) {
+                    throw new RunDirectoryException(file + " is damaged: skipped_batches holds " + element);
+                }
+                ranges.add(new BatchSchedule.Range(start, count));
             }
         }
         return new BatchSchedule(ranges);
+    }
+
+    /** {@code element.field} as a whole number, or a refusal naming the file. */
+    private static long wholeNumber(JsonElement element, String field, String file) {
+        if (element.isJsonObject() && element.getAsJsonObject().has(field)
+                && element.getAsJsonObject().get(field).isJsonPrimitive()
+                && element.getAsJsonObject().get(field).getAsJsonPrimitive().isNumber()) {
+            try {
+                return element.getAsJsonObject().get(field).getAsBigDecimal().longValueExact();
+            } catch (ArithmeticException notWhole) {
+                // refused below
+            }
+        }
+        throw new RunDirectoryException(file + " is damaged: no whole number \"" + field + "\" in " + element);
     }
 
     /** Adds the batches of the fault in FAULT.json to the schedule and to config.json, and retires FAULT.json. */

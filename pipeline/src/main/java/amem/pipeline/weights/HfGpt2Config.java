@@ -1,5 +1,6 @@
 package amem.pipeline.weights;
 
+import amem.datasets.JsonErrors;
 import amem.models.Architecture;
 import amem.models.ModelConfig;
 import com.google.gson.GsonBuilder;
@@ -45,7 +46,7 @@ public final class HfGpt2Config {
             }
             json = parsed.getAsJsonObject();
         } catch (JsonParseException e) {
-            throw new WeightsException(file + " is not valid JSON: " + e.getMessage());
+            throw new WeightsException(file + " is not valid JSON: " + JsonErrors.describe(e));
         }
         return parse(json, file.toString());
     }

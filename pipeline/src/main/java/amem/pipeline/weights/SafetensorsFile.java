@@ -1,5 +1,6 @@
 package amem.pipeline.weights;
 
+import amem.datasets.JsonErrors;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
@@ -40,10 +41,11 @@ public final class SafetensorsFile implements Closeable {
 
     /** One tensor's header entry; {@code begin}/{@code end} are absolute file offsets. */
     public record Entry(String name, String dtype, long[] shape, long begin, long end) {
+        /** The element count; {@link ArithmeticException} when it overflows a long. */
         public long elements() {
             long n = 1;
             for (long d : shape) {
-                n *= d;
+                n = Math.multiplyExact(n, d);
             }
             return n;
         }
@@ -101,7 +103,7 @@ public final class SafetensorsFile implements Closeable {
                 }
                 header = parsed.getAsJsonObject();
             } catch (JsonParseException e) {
-                throw new WeightsException(file + ": the safetensors header is not valid JSON: " + e.getMessage());
+                throw new WeightsException(file + ": the safetensors header is not valid JSON: " + JsonErrors.describe(e));
             }
             long dataStart = 8 + headerLength;
             Map<String, Entry> entries = new LinkedHashMap<>();
@@ -109,13 +111,17 @@ public final class SafetensorsFile implements Closeable {
             for (Map.Entry<String, JsonElement> member : header.entrySet()) {
                 if (member.getKey().equals("__metadata__")) {
                     if (member.getValue().isJsonObject()) {
-                        member.getValue().getAsJsonObject().entrySet()
-                                .forEach(m -> metadata.put(m.getKey(), m.getValue().getAsString()));
+                        for (Map.Entry<String, JsonElement> m : member.getValue().getAsJsonObject().entrySet()) {
+                            // the format's metadata is string to string; anything else is kept as its JSON text
+                            metadata.put(m.getKey(), m.getValue().isJsonPrimitive() ? m.getValue().getAsString()
+                                    : m.getValue().toString());
+                        }
                     }
                     continue;
                 }
                 entries.put(member.getKey(), entry(file, member.getKey(), member.getValue(), dataStart, size));
             }
+            checkNoOverlap(file, entries.values());
             return new SafetensorsFile(file, channel, Collections.unmodifiableMap(entries),
                     Collections.unmodifiableMap(metadata));
         } catch (IOException | RuntimeException e) {
@@ -142,21 +148,43 @@ public final class SafetensorsFile implements Closeable {
             if (offsets == null || offsets.size() != 2) {
                 throw new WeightsException(where + ": data_offsets must be [begin, end]");
             }
-            long begin = dataStart + offsets.get(0).getAsLong();
-            long end = dataStart + offsets.get(1).getAsLong();
-            Entry entry = new Entry(name, dtype, shape, begin, end);
-            if (begin < dataStart || end < begin || end > size) {
+            long first = offsets.get(0).getAsLong();
+            long last = offsets.get(1).getAsLong();
+            if (first < 0 || last < first || last > size - dataStart) {
                 throw new WeightsException(where + ": data_offsets " + offsets + " lie outside the file's "
                         + (size - dataStart) + " data bytes (truncated file?)");
             }
-            if (bytes > 0 && end - begin != entry.elements() * bytes) {
-                throw new WeightsException(where + ": " + (end - begin) + " bytes for shape " + shapeJson + " of "
-                        + dtype + ", expected " + entry.elements() * bytes);
+            Entry entry = new Entry(name, dtype, shape, dataStart + first, dataStart + last);
+            // The element count is checked against the bytes actually present before any shape reaches the
+            // engine: a declared shape may be astronomically large (or overflow a long) in a hostile header.
+            long expected;
+            try {
+                expected = Math.multiplyExact(entry.elements(), (long) Math.max(bytes, 1));
+            } catch (ArithmeticException e) {
+                throw new WeightsException(where + ": shape " + shapeJson + " has more elements than any file can hold");
+            }
+            if (bytes > 0 && last - first != expected) {
+                throw new WeightsException(where + ": " + (last - first) + " bytes for shape " + shapeJson + " of "
+                        + dtype + ", expected " + expected);
             }
             return entry;
         } catch (IllegalStateException | UnsupportedOperationException | NullPointerException
                 | ClassCastException | NumberFormatException e) {
             throw new WeightsException(where + ": malformed header entry " + value);
+        }
+    }
+
+    /** Tensors may not share bytes (the format's rule): a hostile header could otherwise alias one region twice. */
+    private static void checkNoOverlap(Path file, java.util.Collection<Entry> entries) {
+        java.util.List<Entry> sorted = new java.util.ArrayList<>(entries);
+        sorted.sort(java.util.Comparator.comparingLong(Entry::begin));
+        for (int i = 1; i < sorted.size(); i++) {
+            Entry previous = sorted.get(i - 1);
+            Entry next = sorted.get(i);
+            if (next.begin() < previous.end() && next.end() > next.begin()) {
+                throw new WeightsException(file + ": tensors " + previous.name() + " and " + next.name()
+                        + " overlap in the data section (bytes " + next.begin() + " to " + previous.end() + ")");
+            }
         }
     }
 

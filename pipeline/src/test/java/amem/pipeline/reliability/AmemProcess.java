@@ -95,10 +95,28 @@ final class AmemProcess implements AutoCloseable {
         }
     }
 
-    /** SIGKILL, as the OOM killer or a cluster scheduler would. */
-    void kill() throws InterruptedException {
+    /** SIGKILL, as the OOM killer or a cluster scheduler would; false when the process had already ended. */
+    boolean kill() throws InterruptedException {
+        boolean alive = process.isAlive();
         process.destroyForcibly();
         process.waitFor();
+        return alive && process.exitValue() == 137;
+    }
+
+    boolean isAlive() {
+        return process.isAlive();
+    }
+
+    /** The last stderr line so far that matches ("" when none). */
+    String lastLine(Predicate<String> matcher) {
+        synchronized (stderr) {
+            for (int i = stderr.size() - 1; i >= 0; i--) {
+                if (matcher.test(stderr.get(i))) {
+                    return stderr.get(i);
+                }
+            }
+            return "";
+        }
     }
 
     /** Sends a signal by name (INT, TERM) with the system's kill command. */
