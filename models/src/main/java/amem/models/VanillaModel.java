@@ -67,7 +67,7 @@ public final class VanillaModel extends LanguageModel {
     }
 
     @Override
-    public NDArray logits(ParameterStore ps, NDArray tokens, boolean training) {
+    public OutputLayerInput outputLayerInput(ParameterStore ps, NDArray tokens, boolean training) {
         long t = checkTokens(tokens);
         NDArray tokenTable = ps.getValue(wte, tokens.getDevice(), training);
         NDManager owner = tokenTable.getManager();
@@ -84,6 +84,6 @@ public final class VanillaModel extends LanguageModel {
             x = block.apply(ps, x, causal, training);
         }
         hookLnFinal.fire(x);
-        return lmHead.apply(ps, x, training);
+        return lmHead.input(ps, x, training);
     }
 }
