@@ -1,6 +1,6 @@
 package amem.pipeline.cli;
 
-import amem.pipeline.train.Trainer;
+import amem.pipeline.train.TrainingLoop;
 import java.nio.file.Path;
 
 /** What the CLI says and returns when training ends before its last step. */
@@ -12,7 +12,7 @@ final class StopReport {
      * 0 when the run finished or paused as asked (--pause-at); 130 after SIGINT and 143 after SIGTERM, as shells
      * report a process ended by those signals, so scripts can tell. Either way the checkpoint is written.
      */
-    static int exitCode(Trainer.Outcome outcome, Path runDir) {
+    static int exitCode(TrainingLoop.Outcome outcome, Path runDir) {
         if (outcome.finished()) {
             return 0;
         }
