@@ -37,11 +37,12 @@ import java.util.List;
 public final class FusedLmLoss {
 
     /**
-     * Logit elements per chunk when the caller does not choose: 4M floats (16 MB), half of this development
-     * machine's 32 MB L3 cache, so that a chunk's logits, probabilities and product operands stay cached while
-     * the (V, n) weight-gradient accumulation stays a small share (the fewer the chunks, the fewer its passes).
+     * Logit elements per chunk when the caller does not choose: 8M floats (32 MB, this development machine's L3
+     * cache). Smaller chunks keep a chunk's logits cached between the log-softmax, the exponential and the two
+     * products; larger ones mean fewer passes of the (V, n) weight-gradient accumulation, one per chunk. An estimate
+     * to be settled by measurement ({@code amem bench --loss-chunk-rows}, scripts/perf-issue17.sh).
      */
-    public static final long DEFAULT_CHUNK_ELEMENTS = 4L << 20;
+    public static final long DEFAULT_CHUNK_ELEMENTS = 8L << 20;
 
     private FusedLmLoss() {}
 
@@ -58,7 +59,8 @@ public final class FusedLmLoss {
      * @param targets (B, T) token ids, int32 or int64
      * @param mask (B, T) weights of the positions (0 for padding), or null to count every position; a mask
      *     summing to 0 gives NaN, as in {@link LmLoss}
-     * @param rowsPerChunk positions (rows of B·T) per chunk, ≥ 1
+     * @param rowsPerChunk at most this many positions (rows of B·T) per chunk, ≥ 1; the rows are split into
+     *     chunks of equal size
      * @param withGradients true inside a training step: returns the surrogate whose backward gives the gradients;
      *     false for evaluation: returns the plain value and spends no work on gradients
      * @return a scalar in {@code in.hidden()}'s manager and data type
@@ -95,13 +97,16 @@ public final class FusedLmLoss {
             b.attach(step);
         }
         NDArray hDetached = h.stopGradient();
+        // Equal chunks: 768 rows at 166 per chunk become 5 chunks of 154, not 4 of 166 and one of 104.
+        long chunks = (rows + rowsPerChunk - 1) / rowsPerChunk;
+        long chunkRows = (rows + chunks - 1) / chunks;
 
         List<NDArray> losses = new ArrayList<>();
         List<NDArray> hiddenGradients = new ArrayList<>();
         NDArray weightGradient = null;
         NDArray biasGradient = null;
-        for (long start = 0; start < rows; start += rowsPerChunk) {
-            long end = Math.min(rows, start + rowsPerChunk);
+        for (long start = 0; start < rows; start += chunkRows) {
+            long end = Math.min(rows, start + chunkRows);
             try (NDManager chunk = step.newSubManager()) {
                 NDIndex range = new NDIndex("{}:{}", start, end);
                 NDArray hc = hDetached.get(chunk, range); // (r, n)

@@ -79,17 +79,16 @@ public abstract class LanguageModel extends NamedBlock {
      * @param mask (B, T) position weights, or null for all positions
      * @param training enables dropout and, on the fused path, the gradient work (call it inside the gradient
      *     collector and backward the result)
-     * @param fused true: {@link FusedLmLoss}, which never builds the (B, T, V) logits; false: logits then
-     *     {@link LmLoss}. Both give the same value and gradients to float rounding.
+     * @param path {@link LossPath#UNFUSED} (logits, then {@link LmLoss}) or fused ({@link FusedLmLoss}, which
+     *     never builds the (B, T, V) logits); both give the same value and gradients to float rounding
      */
     public NDArray loss(ParameterStore ps, NDArray tokens, NDArray targets, NDArray mask, boolean training,
-            boolean fused) {
+            LossPath path) {
         OutputLayerInput in = outputLayerInput(ps, tokens, training);
-        if (!fused) {
+        if (!path.fused()) {
             return LmLoss.crossEntropy(in.logits(), targets, mask);
         }
-        return FusedLmLoss.crossEntropy(in, targets, mask, FusedLmLoss.defaultRowsPerChunk(config.vocabSize()),
-                training);
+        return FusedLmLoss.crossEntropy(in, targets, mask, path.rowsPerChunk(config.vocabSize()), training);
     }
 
     /** Delegates to {@link #logits}: input the tokens (B, T), output the logits (B, T, V). */

@@ -97,18 +97,18 @@ class FusedLmLossTest {
             float unfused;
             try (NDManager step = m.newSubManager()) { // the first forward caches the mask and sinusoids
                 unfused = model.loss(ps, step.create(TOKENS), step.create(TARGETS), step.create(MASK), false,
-                        false).getFloat();
+                        LossPath.UNFUSED).getFloat();
             }
             int before = m.getManagedArrays().size();
             try (NDManager step = m.newSubManager()) {
                 float fused = model.loss(ps, step.create(TOKENS), step.create(TARGETS), step.create(MASK), false,
-                        true).getFloat();
+                        LossPath.fused(3)).getFloat();
                 assertEquals(unfused, fused, 1e-6);
             }
             try (NDManager step = m.newSubManager();
                     GradientCollector collector = Engine.getInstance().newGradientCollector()) {
                 collector.backward(model.loss(ps, step.create(TOKENS), step.create(TARGETS), step.create(MASK),
-                        true, true));
+                        true, LossPath.fused(0)));
             }
             assertEquals(before, m.getManagedArrays().size(), "per-step arrays left in the parameters' manager");
         }
@@ -123,6 +123,8 @@ class FusedLmLossTest {
             assertThrows(IllegalArgumentException.class,
                     () -> FusedLmLoss.crossEntropy(in, m.zeros(new Shape(2, 3)), null, 0, false));
             assertTrue(FusedLmLoss.defaultRowsPerChunk(50257) >= 64);
+            assertEquals(LossPath.fused(0), LossPath.automatic(50257));
+            assertEquals(LossPath.UNFUSED, LossPath.automatic(120));
         }
     }
 

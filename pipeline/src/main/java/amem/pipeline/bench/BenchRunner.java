@@ -13,6 +13,7 @@ import amem.datasets.sampling.WindowSampler;
 import amem.datasets.store.SplitWriter;
 import amem.datasets.store.TokenStore;
 import amem.datasets.store.TokenStoreWriter;
+import amem.models.LossPath;
 import amem.models.ParameterCount;
 import amem.pipeline.config.RunConfig;
 import amem.pipeline.train.BatchArrays;
@@ -52,9 +53,15 @@ public final class BenchRunner {
         this.steps = steps;
     }
 
-    public BenchResult run(BenchShape shape, Path workDir) throws IOException {
+    /**
+     * Benchmarks {@code shape} with the loss computed along {@code loss} ({@link LossPath#UNFUSED} or fused with
+     * its rows per chunk, 0 automatic).
+     */
+    public BenchResult run(BenchShape shape, LossPath loss, Path workDir) throws IOException {
         Path store = shape.lines() ? qfStore(workDir) : randomStore(workDir, shape);
-        RunConfig config = config(shape, store);
+        RunConfig config = config(shape, store)
+                .with("train.fused_loss", loss.fused() ? "on" : "off")
+                .with("train.loss_chunk_rows", Integer.toString(loss.rowsPerChunk()));
         List<StepTimings> timings = new ArrayList<>();
         TrainingObserver recorder = new TrainingObserver() {
             @Override
@@ -68,7 +75,7 @@ public final class BenchRunner {
                 new Progress(new PrintStream(new ByteArrayOutputStream()), false, 1e9),
                 TrainingRun.Options.defaults().observers(List.of(recorder)).checkpoints(false));
         double rss = procStatusMiB("VmRSS");
-        double forward = forwardTokensPerSecond(shape, store);
+        double forward = forwardTokensPerSecond(shape, store, loss);
 
         double tokensPerStep = timings.stream().mapToLong(StepTimings::tokens).average().orElse(0);
         // Medians of per-step rates: one slow step (a collection, another process) does not move them.
@@ -76,7 +83,9 @@ public final class BenchRunner {
         double outside = median(timings.stream().mapToDouble(t -> t.outsideNanos() / (double) t.totalNanos()));
         double flopsPerToken = shape.flopsPerToken((int) Math.round(tokensPerStep / shape.batch()));
         double mfu = trainTokensPerSecond * flopsPerToken / (peakGflops * 1e9);
-        return new BenchResult(shape.name(), device.toString(), ParameterCount.of(shape.model()).total(), flopsPerToken,
+        String lossLabel = loss.fused()
+                ? "fused/" + loss.rowsPerChunk(shape.model().vocabSize()) : "unfused";
+        return new BenchResult(shape.name(), lossLabel, device.toString(), ParameterCount.of(shape.model()).total(), flopsPerToken,
                 tokensPerStep, peakGflops, forward, trainTokensPerSecond, medianMs(timings, StepTimings::totalNanos), mfu,
                 outside, medianMs(timings, StepTimings::batchNanos), medianMs(timings, StepTimings::forwardNanos),
                 medianMs(timings, StepTimings::backwardNanos), medianMs(timings, StepTimings::syncNanos),
@@ -107,10 +116,11 @@ public final class BenchRunner {
                 .with("train.device", device.isGpu() ? "gpu:" + device.getDeviceId() : "cpu");
     }
 
-    /** Evaluation-mode forward passes over training batches, median tokens per second. */
-    private double forwardTokensPerSecond(BenchShape shape, Path storeDir) throws IOException {
+    /** Evaluation-mode forward passes and losses over training batches, median tokens per second. */
+    private double forwardTokensPerSecond(BenchShape shape, Path storeDir, LossPath loss) throws IOException {
         try (TokenStore store = TokenStore.open(storeDir);
                 ModelSession model = ModelSession.create(shape.model(), device, 1)) {
+            model.setLossPath(loss);
             BatchSampler sampler = shape.lines()
                     ? new LineSampler(store.split("train"), shape.batch(), shape.model().contextLength(), 1,
                             LineSampler.Order.SHUFFLED)
@@ -121,8 +131,7 @@ public final class BenchRunner {
                 try (NDManager scope = model.manager().newSubManager()) {
                     BatchArrays arrays = BatchArrays.of(batch, scope);
                     long start = System.nanoTime();
-                    NDArray logits = model.logits(arrays.inputs(), false);
-                    logits.get(0, 0, 0).getFloat(); // completion on asynchronous devices
+                    model.loss(arrays.inputs(), arrays.targets(), arrays.mask(), false).getFloat(); // waits for completion
                     double seconds = (System.nanoTime() - start) / 1e9;
                     if (i >= 0) {
                         rates[i] = batch.lossTokens() / seconds;

@@ -3,7 +3,6 @@ package amem.pipeline.train;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import amem.datasets.sampling.TokenBatch;
-import amem.models.LmLoss;
 import amem.pipeline.session.ModelSession;
 import java.util.ArrayList;
 import java.util.List;
@@ -40,7 +39,7 @@ final class Evaluator {
                 try (NDManager scope = model.manager().newSubManager()) {
                     TokenBatch batch = set.sampler().batch(i);
                     BatchArrays arrays = BatchArrays.of(batch, scope);
-                    NDArray loss = LmLoss.crossEntropy(model.logits(arrays.inputs(), false), arrays.targets(), arrays.mask());
+                    NDArray loss = model.loss(arrays.inputs(), arrays.targets(), arrays.mask(), false);
                     nll += loss.getFloat() * (double) batch.lossTokens();
                     counted += batch.lossTokens();
                 }

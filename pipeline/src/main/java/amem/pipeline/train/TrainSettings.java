@@ -1,7 +1,10 @@
 package amem.pipeline.train;
 
+import amem.models.LossPath;
 import amem.pipeline.config.ConfigException;
 import amem.pipeline.config.RunConfig;
+import java.util.List;
+import java.util.Locale;
 
 /** The {@code train.*} section of a run configuration, typed and checked. */
 public record TrainSettings(
@@ -17,7 +20,9 @@ public record TrainSettings(
         int keepCheckpoints,
         long logInterval,
         long seed,
-        String device) {
+        String device,
+        String fusedLoss,
+        int lossChunkRows) {
 
     public TrainSettings {
         positive("train.steps", steps);
@@ -30,9 +35,24 @@ public record TrainSettings(
         if (evalBatches < 0) {
             throw new ConfigException("train.eval_batches = " + evalBatches + " must be >= 0");
         }
+        if (!List.of("auto", "on", "off").contains(fusedLoss)) {
+            throw new ConfigException("train.fused_loss = \"" + fusedLoss + "\" is not one of auto, on, off");
+        }
+        if (lossChunkRows < 0) {
+            throw new ConfigException("train.loss_chunk_rows = " + lossChunkRows + " must be >= 0 (0: automatic)");
+        }
         if (!(gradClip >= 0)) {
             throw new ConfigException("train.grad_clip = " + gradClip + " must be >= 0 (0 disables clipping)");
         }
+    }
+
+    /** The loss path {@code train.fused_loss} and {@code train.loss_chunk_rows} choose for this vocabulary. */
+    public LossPath lossPath(int vocabSize) {
+        return switch (fusedLoss) {
+            case "on" -> LossPath.fused(lossChunkRows);
+            case "off" -> LossPath.UNFUSED;
+            default -> LossPath.automatic(vocabSize).fused() ? LossPath.fused(lossChunkRows) : LossPath.UNFUSED;
+        };
     }
 
     private static void positive(String key, long value) {
@@ -70,7 +90,9 @@ public record TrainSettings(
                     config.getInt("train.keep_checkpoints"),
                     config.getLong("train.log_interval"),
                     config.getLong("train.seed"),
-                    config.getString("train.device"));
+                    config.getString("train.device"),
+                    config.getString("train.fused_loss").trim().toLowerCase(Locale.ROOT),
+                    config.getInt("train.loss_chunk_rows"));
         } catch (IllegalArgumentException e) {
             throw new ConfigException(e.getMessage());
         }

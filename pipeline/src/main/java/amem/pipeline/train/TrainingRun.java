@@ -40,7 +40,8 @@ public final class TrainingRun {
     public static final Set<String> RESUMABLE_KEYS = Set.of(
             "train.steps", "train.decay_steps", "train.lr", "train.min_lr", "train.eval_interval",
             "train.eval_batches", "train.checkpoint_interval", "train.keep_checkpoints", "train.log_interval",
-            "train.device", "train.grad_clip", "train.memory_check", "data.verify_checksums");
+            "train.device", "train.grad_clip", "train.memory_check", "data.verify_checksums", "train.fused_loss",
+            "train.loss_chunk_rows");
 
     /**
      * How to run: stop after {@code pauseAt} steps (with a checkpoint), observers of the loop, the signal that
@@ -176,6 +177,7 @@ public final class TrainingRun {
     private static Result train(RunDirectory run, TrainSettings settings, HookSettings hooks, ModelSession model,
             TrainingData data, TorchAdamW optimizer, Progress progress, long step, long tokens, BatchSchedule schedule,
             Options options) throws IOException {
+        model.setLossPath(settings.lossPath(model.config().vocabSize()));
         TrainingLoop trainer = new TrainingLoop(
                 run, settings, model, data, optimizer, progress, step, tokens, schedule, options.stop());
         options.observers().forEach(trainer::addObserver);
