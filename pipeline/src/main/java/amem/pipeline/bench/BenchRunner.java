@@ -45,6 +45,7 @@ public final class BenchRunner {
     private final double peakGflops;
     private final int warmup;
     private final int steps;
+    private int runs;
 
     public BenchRunner(Device device, double peakGflops, int warmup, int steps) {
         this.device = device;
@@ -55,13 +56,16 @@ public final class BenchRunner {
 
     /**
      * Benchmarks {@code shape} with the loss computed along {@code loss} ({@link LossPath#UNFUSED} or fused with
-     * its rows per chunk, 0 automatic).
+     * its rows per chunk, 0 automatic), after applying {@code overrides} ({@code KEY=VALUE}) to its config.
      */
-    public BenchResult run(BenchShape shape, LossPath loss, Path workDir) throws IOException {
+    public BenchResult run(BenchShape shape, LossPath loss, List<String> overrides, Path workDir) throws IOException {
         Path store = shape.lines() ? qfStore(workDir) : randomStore(workDir, shape);
         RunConfig config = config(shape, store)
                 .with("train.fused_loss", loss.fused() ? "on" : "off")
                 .with("train.loss_chunk_rows", Integer.toString(loss.rowsPerChunk()));
+        for (String assignment : overrides) {
+            config = config.withAssignment(assignment);
+        }
         List<StepTimings> timings = new ArrayList<>();
         TrainingObserver recorder = new TrainingObserver() {
             @Override
@@ -71,7 +75,7 @@ public final class BenchRunner {
                 }
             }
         };
-        TrainingRun.start(config, workDir.resolve("run-" + shape.name()),
+        TrainingRun.start(config, workDir.resolve("run-" + shape.name() + "-" + (++runs)),
                 new Progress(new PrintStream(new ByteArrayOutputStream()), false, 1e9),
                 TrainingRun.Options.defaults().observers(List.of(recorder)).checkpoints(false));
         double rss = procStatusMiB("VmRSS");

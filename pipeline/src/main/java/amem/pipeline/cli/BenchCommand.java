@@ -57,6 +57,10 @@ final class BenchCommand implements Callable<Integer> {
             description = "positions per chunk of the fused loss; 0: automatic, 8M logits per chunk (default: ${DEFAULT-VALUE})")
     int lossChunkRows;
 
+    @Option(names = "--set", paramLabel = "KEY=VALUE",
+            description = "override a key of every shape's run config, e.g. --set data.line_order=bucketed (repeatable)")
+    List<String> overrides = new ArrayList<>();
+
     @Option(names = "--out", defaultValue = "bench.csv", description = "CSV output (default: ${DEFAULT-VALUE})")
     Path out;
 
@@ -77,6 +81,9 @@ final class BenchCommand implements Callable<Integer> {
                         "--loss " + loss + " is not fused or unfused (e.g. --loss fused,unfused)");
             }
         }
+        for (String assignment : overrides) {
+            amem.pipeline.config.RunConfig.defaults().withAssignment(assignment); // a bad key fails before any work
+        }
         List<BenchShape> selected = shapes.stream().map(String::trim).map(BenchShape::named).toList();
         Device target = DeviceSpec.resolve(device);
         MatmulPeak.Point peak = MatmulPeak.measure(target, peakSizes, 5);
@@ -90,7 +97,7 @@ final class BenchCommand implements Callable<Integer> {
         try {
             for (BenchShape shape : selected) {
                 for (LossPath path : paths) {
-                    BenchResult result = runner.run(shape, path, work);
+                    BenchResult result = runner.run(shape, path, overrides, work);
                     System.out.println(result.tableRow());
                     rows.add(result.csvRow());
                 }

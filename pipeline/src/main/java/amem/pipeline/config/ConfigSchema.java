@@ -30,6 +30,9 @@ public final class ConfigSchema {
 
         key("data.dir", Type.STRING, "", "token store directory (train.bin, val.bin, meta.json)");
         key("data.sampler", Type.STRING, "auto", "auto | windows | lines (auto: lines when the store has a line index)");
+        key("data.line_order", Type.STRING, "shuffled",
+                "shuffled | bucketed: line corpora's training batches; bucketed groups lines of similar length "
+                        + "(64 batches at a time) so batches carry little padding");
         key("data.train_split", Type.STRING, "train", "split to train on");
         key("data.val_split", Type.STRING, "val", "split to evaluate on");
         key("data.verify_checksums", Type.STRING, "auto",

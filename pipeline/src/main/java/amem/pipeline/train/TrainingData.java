@@ -22,6 +22,15 @@ import java.util.Locale;
 public final class TrainingData implements AutoCloseable {
 
     /** Seed offsets keep the evaluation batches independent of the training order. */
+    /** {@code data.line_order}: the order of training lines. */
+    private static LineSampler.Order lineOrder(String value) {
+        return switch (value.trim().toLowerCase(java.util.Locale.ROOT)) {
+            case "shuffled" -> LineSampler.Order.SHUFFLED;
+            case "bucketed" -> LineSampler.Order.BUCKETED;
+            default -> throw new ConfigException("data.line_order = \"" + value + "\" is not one of shuffled, bucketed");
+        };
+    }
+
     private static final long EVAL_SEED = 0x5eed_e7a1L;
 
     /** A fixed evaluation set: the first {@code batches} batches of a sampler. */
@@ -68,7 +77,7 @@ public final class TrainingData implements AutoCloseable {
             BatchSampler train;
             List<EvalSet> evalSets;
             if (lines) {
-                train = new LineSampler(trainSplit, batch, contextLength, seed, LineSampler.Order.SHUFFLED);
+                train = new LineSampler(trainSplit, batch, contextLength, seed, lineOrder(config.getString("data.line_order")));
                 LineSampler val = new LineSampler(valSplit, batch, contextLength, seed, LineSampler.Order.SEQUENTIAL);
                 long valBatches = evalBatches == 0 ? val.batchesPerEpoch() : Math.min(evalBatches, val.batchesPerEpoch());
                 LineSampler trainEval =
