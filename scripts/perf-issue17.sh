@@ -12,7 +12,7 @@
 # Parts:
 #  peaks     float32 matmul peaks: amem's engine (`amem bench`) and the Python torch nanoGPT uses (best of 10, 2048^2)
 #  fused     `amem bench` of gpt2-peer and qf-vanilla with the fused and the unfused loss, and gpt2-peer's fused
-#            loss at 768 and 128 positions per chunk (the automatic choice is 8M logits per chunk)
+#            loss at 768 and 128 positions per chunk (the automatic choice is 2 chunks of 384)
 #  small     qf-vanilla at 8 lines per step with length-bucketed line batches (data.line_order=bucketed)
 #  peer      scripts/peer-nanogpt.sh: nanoGPT and amem alternating on the same token files, medians and the ratio
 #  cores     qf-vanilla ms per step on an idle machine and beside two busy processes, with libgomp's default spinning
@@ -146,30 +146,23 @@ if wants tokenize; then
   rm -rf "$work/text"; mkdir -p "$work/text"; tar -xzf "$tarball" -C "$work/text"
   mapfile -t books < <(find "$work/text" -name '*.txt' | sort)
   mb=$(cat "${books[@]}" | wc -c | awk '{print $1 / 1e6}')
-  best=""
-  for i in 1 2 3; do
-    t0=$(date +%s.%N)
-    "$amem" prepare text --on-bad-bytes fallback --overwrite --out "$work/tok-store" "${books[@]}" > "$work/tok-$i.log" 2>&1
-    t1=$(date +%s.%N)
-    s=$(awk -v a="$t0" -v b="$t1" 'BEGIN {print b - a}')
-    best=$(awk -v s="$s" -v b="$best" 'BEGIN {print (b == "" || s < b) ? s : b}')
+  for variant in default c1; do
+    opts="${AMEM_JAVA_OPTS:-}"
+    # The JIT's first tier only: on 2 cores the C2 compiler threads compete with the tokenizer threads in a job this
+    # short (CPU time fell by about a third in a loaded-machine trial); a candidate launcher setting for this command.
+    [ "$variant" = c1 ] && opts="$opts -XX:TieredStopAtLevel=1"
+    best=""
+    for i in 1 2 3; do
+      t0=$(date +%s.%N)
+      AMEM_JAVA_OPTS="$opts" "$amem" prepare text --on-bad-bytes fallback --overwrite --out "$work/tok-store" \
+        "${books[@]}" > "$work/tok-$variant-$i.log" 2>&1
+      t1=$(date +%s.%N)
+      best=$(awk -v a="$t0" -v b="$t1" -v best="$best" 'BEGIN {s = b - a; print (best == "" || s < best) ? s : best}')
+    done
+    row "tokenization, whole \`amem prepare text\` command (JVM start included), JVM $variant${opts:+ ($opts)}" \
+      "$(awk -v mb="$mb" -v s="$best" 'BEGIN {printf "%.1f MB in %.2f s: %.1f MB/s", mb, s, mb / s}')" \
+      "best of 3, ${#books[@]} books; amem's own line: $(grep '^wrote' "$work/tok-$variant-3.log" | sed 's/.*from //')"
   done
-  row "tokenization, whole \`amem prepare text\` command (JVM start included)" \
-    "$(awk -v mb="$mb" -v s="$best" 'BEGIN {printf "%.1f MB in %.2f s: %.1f MB/s", mb, s, mb / s}')" "best of 3, ${#books[@]} books"
-  row "tokenization, amem's own report" "$(grep '^wrote' "$work/tok-3.log" | sed 's/.*from //')" "last run's summary line"
-  # The same with the JIT's first tier only: on 2 cores the C2 compiler threads compete with the tokenizer threads
-  # for a job this short (CPU time fell by about a third in a loaded-machine trial); a candidate launcher setting.
-  best=""
-  for i in 1 2 3; do
-    t0=$(date +%s.%N)
-    AMEM_JAVA_OPTS="${AMEM_JAVA_OPTS:-} -XX:TieredStopAtLevel=1" "$amem" prepare text --on-bad-bytes fallback \
-      --overwrite --out "$work/tok-store" "${books[@]}" > "$work/tok-c1-$i.log" 2>&1
-    t1=$(date +%s.%N)
-    s=$(awk -v a="$t0" -v b="$t1" 'BEGIN {print b - a}')
-    best=$(awk -v s="$s" -v b="$best" 'BEGIN {print (b == "" || s < b) ? s : b}')
-  done
-  row "tokenization, whole command, -XX:TieredStopAtLevel=1" \
-    "$(awk -v mb="$mb" -v s="$best" 'BEGIN {printf "%.1f MB in %.2f s: %.1f MB/s", mb, s, mb / s}')" "best of 3 (AMEM_JAVA_OPTS)"
 fi
 
 # --- radius ------------------------------------------------------------------------------------------------------

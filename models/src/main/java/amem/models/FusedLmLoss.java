@@ -37,12 +37,15 @@ import java.util.List;
 public final class FusedLmLoss {
 
     /**
-     * Logit elements per chunk when the caller does not choose: 8M floats (32 MB, this development machine's L3
-     * cache). Smaller chunks keep a chunk's logits cached between the log-softmax, the exponential and the two
-     * products; larger ones mean fewer passes of the (V, n) weight-gradient accumulation, one per chunk. An estimate
-     * to be settled by measurement ({@code amem bench --loss-chunk-rows}, scripts/perf-issue17.sh).
+     * Logit elements per chunk when the caller does not choose: 32M floats (128 MB; the nanoGPT peer shape's 768
+     * positions become 2 chunks, GPT-2 small's 12 × 1,024 become 19). Smaller chunks keep a chunk's logits cached
+     * between the log-softmax, the exponential and the two products, but every chunk adds a pass of the (V, n)
+     * weight-gradient accumulation (25 MB for V 50,257 and n 128); in a trial on the loaded development machine
+     * (process CPU time of the output layer's forward and backward, peer shape) 384 and 768 positions per chunk
+     * cost about what the unfused path costs, 154 about 10 % more and 48 about 50 % more. An estimate to be settled
+     * by measurement ({@code amem bench --loss-chunk-rows}, scripts/perf-issue17.sh).
      */
-    public static final long DEFAULT_CHUNK_ELEMENTS = 8L << 20;
+    public static final long DEFAULT_CHUNK_ELEMENTS = 32L << 20;
 
     private FusedLmLoss() {}
 
@@ -73,12 +76,7 @@ public final class FusedLmLoss {
             throw new IllegalArgumentException("hidden states must have shape (batch, time, width), got " + hs);
         }
         Shape bt = hs.slice(0, 2);
-        if (!targets.getShape().equals(bt)) {
-            throw new IllegalArgumentException("targets must have shape " + bt + ", got " + targets.getShape());
-        }
-        if (mask != null && !mask.getShape().equals(bt)) {
-            throw new IllegalArgumentException("mask must have shape " + bt + ", got " + mask.getShape());
-        }
+        LmLoss.checkTargets(bt, targets, mask);
         if (rowsPerChunk < 1) {
             throw new IllegalArgumentException("rows per chunk must be at least 1, got " + rowsPerChunk);
         }

@@ -54,7 +54,7 @@ final class BenchCommand implements Callable<Integer> {
     List<String> losses;
 
     @Option(names = "--loss-chunk-rows", defaultValue = "0",
-            description = "positions per chunk of the fused loss; 0: automatic, 8M logits per chunk (default: ${DEFAULT-VALUE})")
+            description = "positions per chunk of the fused loss; 0: automatic, at most 32M logits per chunk (default: ${DEFAULT-VALUE})")
     int lossChunkRows;
 
     @Option(names = "--set", paramLabel = "KEY=VALUE",

@@ -62,7 +62,7 @@ public final class ConfigSchema {
                 "auto | on | off: compute the output layer and loss in chunks of positions without the full logits "
                         + "(same values to float rounding); auto: on for vocabularies of 8192 and more");
         key("train.loss_chunk_rows", Type.INT, 0,
-                "positions per chunk of the fused loss; 0: automatic (8M logits per chunk)");
+                "positions per chunk of the fused loss; 0: automatic (at most 32M logits per chunk)");
         key("train.seed", Type.LONG, 1L, "seed for initialisation, dropout and batch order");
         key("train.device", Type.STRING, "auto", "auto | cpu | gpu | gpu:N");
         key("train.memory_check", Type.BOOLEAN, true,
