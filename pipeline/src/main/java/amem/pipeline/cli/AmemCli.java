@@ -58,6 +58,9 @@ public final class AmemCli implements Runnable {
 
     static CommandLine commandLine() {
         CommandLine cli = new CommandLine(new AmemCli());
+        // analyze keeps its forms of before the subcommands with @Unmatched; picocli hands a parent's parser settings
+        // to its subcommands, which must still refuse an unknown argument.
+        cli.getSubcommands().get("analyze").getSubcommands().values().forEach(sub -> sub.setUnmatchedArgumentsAllowed(false));
         cli.setExecutionExceptionHandler(AmemCli::handle);
         cli.setUsageHelpAutoWidth(true);
         return cli;
@@ -73,7 +76,7 @@ public final class AmemCli implements Runnable {
         if (cause instanceof IOException && !(cause.getClass().getName().startsWith("amem."))) {
             message = cause.getClass().getSimpleName() + ": " + message;
         }
-        err.println("amem " + cli.getCommandName() + ": error: " + message);
+        err.println(cli.getCommandSpec().qualifiedName() + ": error: " + message);
         if (System.getenv("AMEM_DEBUG") != null) {
             e.printStackTrace(err);
         }

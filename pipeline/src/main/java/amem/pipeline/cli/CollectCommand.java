@@ -10,7 +10,6 @@ import amem.pipeline.config.ConfigException;
 import amem.pipeline.hooks.ActivationCollection;
 import amem.pipeline.hooks.CollectPresets;
 import amem.pipeline.hooks.CollectRequest;
-import amem.pipeline.session.DeviceSpec;
 import amem.pipeline.weights.HfGpt2Config;
 import amem.pipeline.weights.ModelSources;
 import com.google.gson.JsonArray;
@@ -23,6 +22,7 @@ import java.util.Locale;
 import java.util.concurrent.Callable;
 import java.util.function.Function;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code amem collect}: an activation dataset from a run's checkpoint or pretrained GPT-2 weights. */
@@ -98,8 +98,8 @@ final class CollectCommand implements Callable<Integer> {
     @Option(names = "--shard-vectors", paramLabel = "N", description = "vectors per .npy shard (default: " + CollectRequest.DEFAULT_SHARD_VECTORS + ")")
     Long shardVectors;
 
-    @Option(names = "--device", description = "auto | cpu | gpu | gpu:N (default: auto)")
-    String device = "auto";
+    @Mixin
+    DeviceOption device = DeviceOption.defaultingTo("auto");
 
     @Option(names = "--out", paramLabel = "DIR", description = "the dataset directory to create")
     Path out;
@@ -153,7 +153,7 @@ final class CollectCommand implements Callable<Integer> {
             throw new ConfigException("--data DIR is required with --weights: a token store of the weights' tokenizer "
                     + "(e.g. nanoGPT's data/openwebtext, or `amem prepare text`)");
         }
-        Device target = DeviceSpec.resolve(device);
+        Device target = device.resolve();
         try (TokenStore tokens = TokenStore.open(store);
                 ModelSources.Loaded model = run != null
                         ? ModelSources.fromRun(run, step, target, stderr::println)

@@ -125,7 +125,7 @@ public final class ReportWriter {
         for (RunData run : runs) {
             if (!GeometrySection.write(html, run, plots)) {
                 html.element("p", run.name() + ": no analysis/radius.csv. Record activations (amem collect) and run "
-                        + "amem analyze " + run.run().root() + " (or amem analyze --activations DIR).", "class", "note");
+                        + "amem analyze run " + run.run().root() + " (or amem analyze activations DIR).", "class", "note");
             }
         }
 
@@ -135,7 +135,7 @@ public final class ReportWriter {
         }
         for (RunData run : runs) {
             if (!EnergySection.run(html, run, plots)) {
-                html.element("p", run.name() + ": no analysis/energy.csv (amem analyze --activations HELDOUT "
+                html.element("p", run.name() + ": no analysis/energy.csv (amem analyze activations HELDOUT "
                         + "--patterns TRAINING computes it).", "class", "note");
             }
         }
