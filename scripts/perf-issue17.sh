@@ -16,7 +16,7 @@
 #  small     qf-vanilla at 8 lines per step with length-bucketed line batches (data.line_order=bucketed)
 #  peer      scripts/peer-nanogpt.sh: nanoGPT and amem alternating on the same token files, medians and the ratio
 #  cores     qf-vanilla ms per step on an idle machine and beside two busy processes, with libgomp's default spinning
-#            (before), OMP_WAIT_POLICY=PASSIVE, the launcher's GOMP_SPINCOUNT=10000 (after) and 50000
+#            (before), OMP_WAIT_POLICY=PASSIVE, the launcher's GOMP_SPINCOUNT=10000 (after) and 1000
 #  tokenize  `amem prepare text` on the books, whole command, best of 3, MB/s of input
 #  radius    the exact nearest-neighbour search on RADIUS_VECTORS x 1024 vectors (RadiusScaleTest), GFLOP/s and % of
 #            the engine's matmul peak
@@ -127,7 +127,7 @@ if wants cores; then
   declare -A idle loaded
   # GOMP_SPINCOUNT=300000 is libgomp's own default when OMP_WAIT_POLICY is unset (about 3 ms of spinning).
   policies=("libgomp-default:GOMP_SPINCOUNT=300000" "passive:OMP_WAIT_POLICY=PASSIVE"
-            "launcher-spin-10000:GOMP_SPINCOUNT=10000" "spin-50000:GOMP_SPINCOUNT=50000")
+            "launcher-spin-10000:GOMP_SPINCOUNT=10000" "spin-1000:GOMP_SPINCOUNT=1000")
   for p in "${policies[@]}"; do idle[${p%%:*}]=$(qf_ms "idle-${p%%:*}" "${p#*:}"); done
   for _ in 1 2; do sh -c 'while :; do :; done' & busy_pids+=($!); done
   for p in "${policies[@]}"; do loaded[${p%%:*}]=$(qf_ms "loaded-${p%%:*}" "${p#*:}"); done
@@ -148,9 +148,10 @@ if wants tokenize; then
   mb=$(cat "${books[@]}" | wc -c | awk '{print $1 / 1e6}')
   for variant in default c1; do
     opts="${AMEM_JAVA_OPTS:-}"
+    opts="${opts# }"
     # The JIT's first tier only: on 2 cores the C2 compiler threads compete with the tokenizer threads in a job this
     # short (CPU time fell by about a third in a loaded-machine trial); a candidate launcher setting for this command.
-    [ "$variant" = c1 ] && opts="$opts -XX:TieredStopAtLevel=1"
+    [ "$variant" = c1 ] && opts="${opts:+$opts }-XX:TieredStopAtLevel=1"
     best=""
     for i in 1 2 3; do
       t0=$(date +%s.%N)
