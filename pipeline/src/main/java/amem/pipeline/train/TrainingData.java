@@ -71,13 +71,14 @@ public final class TrainingData implements AutoCloseable {
             TokenSplit trainSplit = split(store, config.getString("data.train_split"), "data.train_split");
             TokenSplit valSplit = split(store, config.getString("data.val_split"), "data.val_split");
             boolean lines = useLines(config.getString("data.sampler"), trainSplit, valSplit);
+            LineSampler.Order lineOrder = lineOrder(config.getString("data.line_order")); // checked for every store
             int batch = settings.batchSize();
             long seed = settings.seed();
             int evalBatches = settings.evalBatches();
             BatchSampler train;
             List<EvalSet> evalSets;
             if (lines) {
-                train = new LineSampler(trainSplit, batch, contextLength, seed, lineOrder(config.getString("data.line_order")));
+                train = new LineSampler(trainSplit, batch, contextLength, seed, lineOrder);
                 LineSampler val = new LineSampler(valSplit, batch, contextLength, seed, LineSampler.Order.SEQUENTIAL);
                 long valBatches = evalBatches == 0 ? val.batchesPerEpoch() : Math.min(evalBatches, val.batchesPerEpoch());
                 LineSampler trainEval =
