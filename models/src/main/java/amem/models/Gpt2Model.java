@@ -7,7 +7,6 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.ndarray.types.SparseFormat;
 import ai.djl.nn.Parameter;
 import ai.djl.nn.core.Embedding;
-import ai.djl.nn.core.Linear;
 import ai.djl.training.ParameterStore;
 import ai.djl.training.initializer.Initializer;
 import ai.djl.training.initializer.NormalInitializer;
@@ -60,7 +59,7 @@ public final class Gpt2Model extends LanguageModel {
     }
 
     @Override
-    public NDArray logits(ParameterStore ps, NDArray tokens, boolean training) {
+    public OutputLayerInput outputLayerInput(ParameterStore ps, NDArray tokens, boolean training) {
         long t = checkTokens(tokens);
         NDManager step = tokens.getManager();
         NDArray tokenTable = ps.getValue(wte, tokens.getDevice(), training);
@@ -75,6 +74,6 @@ public final class Gpt2Model extends LanguageModel {
             x = block.apply(ps, x, causal, training);
         }
         NDArray normalized = hookLnFinal.fire(lnF.apply(ps, x, training));
-        return Linear.linear(normalized, tokenTable).singletonOrThrow();
+        return new OutputLayerInput(normalized, tokenTable, null); // tied: the output layer is wte
     }
 }

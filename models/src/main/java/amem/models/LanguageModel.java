@@ -61,7 +61,38 @@ public abstract class LanguageModel extends NamedBlock {
      * @param training enables dropout
      * @return logits (B, T, V) in the parameters' data type (float32 normally)
      */
-    public abstract NDArray logits(ParameterStore ps, NDArray tokens, boolean training);
+    public final NDArray logits(ParameterStore ps, NDArray tokens, boolean training) {
+        return outputLayerInput(ps, tokens, training).logits();
+    }
+
+    /**
+     * The forward up to the output layer: the final hidden states (B, T, n) and the output layer's weight and
+     * bias, for {@link #logits} and {@link #loss}.
+     *
+     * @param ps parameter store holding this model's parameters
+     * @param tokens token ids (B, T) as in {@link #logits}
+     * @param training enables dropout
+     */
+    public abstract OutputLayerInput outputLayerInput(ParameterStore ps, NDArray tokens, boolean training);
+
+    /**
+     * Mean next-token cross-entropy of the targets ({@link LmLoss#crossEntropy} of the {@link #logits}).
+     *
+     * @param targets (B, T) token ids
+     * @param mask (B, T) position weights, or null for all positions
+     * @param training enables dropout and, on the fused path, the gradient work (call it inside the gradient
+     *     collector and backward the result)
+     * @param path {@link LossPath#UNFUSED} (logits, then {@link LmLoss}) or fused ({@link FusedLmLoss}, which
+     *     never builds the (B, T, V) logits); both give the same value and gradients to float rounding
+     */
+    public NDArray loss(ParameterStore ps, NDArray tokens, NDArray targets, NDArray mask, boolean training,
+            LossPath path) {
+        OutputLayerInput in = outputLayerInput(ps, tokens, training);
+        if (!path.fused()) {
+            return LmLoss.crossEntropy(in.logits(), targets, mask);
+        }
+        return FusedLmLoss.crossEntropy(in, targets, mask, path.rowsPerChunk(config.vocabSize()), training);
+    }
 
     /**
      * One evaluation forward that also returns the activations at the hook points {@code namesOrGlobs} select

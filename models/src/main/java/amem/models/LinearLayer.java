@@ -43,6 +43,12 @@ public final class LinearLayer extends NamedBlock {
         return Linear.linear(x, w, b).singletonOrThrow();
     }
 
+    /** This layer's input {@code x} (..., in) with its weight and bias, for a caller that fuses the product. */
+    public OutputLayerInput input(ParameterStore ps, NDArray x, boolean training) {
+        return new OutputLayerInput(x, ps.getValue(weight, x.getDevice(), training),
+                ps.getValue(bias, x.getDevice(), training));
+    }
+
     @Override
     protected NDList forwardInternal(
             ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {

@@ -33,12 +33,7 @@ public final class LmLoss {
             throw new IllegalArgumentException("logits must have shape (batch, time, vocab), got " + ls);
         }
         Shape bt = ls.slice(0, 2);
-        if (!targets.getShape().equals(bt)) {
-            throw new IllegalArgumentException("targets must have shape " + bt + ", got " + targets.getShape());
-        }
-        if (mask != null && !mask.getShape().equals(bt)) {
-            throw new IllegalArgumentException("mask must have shape " + bt + ", got " + mask.getShape());
-        }
+        checkTargets(bt, targets, mask);
         NDArray index = targets.toType(DataType.INT64, false).expandDims(2);
         NDArray nll = logSoftmax(logits).gather(index, 2).squeeze(2).neg(); // (B, T)
         if (mask == null) {
@@ -57,5 +52,15 @@ public final class LmLoss {
             return JniUtils.logSoftmax(pt, 2, DataType.FLOAT32);
         }
         return logits.logSoftmax(2);
+    }
+
+    /** Targets and mask (when given) must have the (batch, time) shape {@code bt}. */
+    static void checkTargets(Shape bt, NDArray targets, NDArray mask) {
+        if (!targets.getShape().equals(bt)) {
+            throw new IllegalArgumentException("targets must have shape " + bt + ", got " + targets.getShape());
+        }
+        if (mask != null && !mask.getShape().equals(bt)) {
+            throw new IllegalArgumentException("mask must have shape " + bt + ", got " + mask.getShape());
+        }
     }
 }

@@ -67,7 +67,7 @@ public final class VanillaModel extends LanguageModel {
     }
 
     @Override
-    public NDArray logits(ParameterStore ps, NDArray tokens, boolean training) {
+    public OutputLayerInput outputLayerInput(ParameterStore ps, NDArray tokens, boolean training) {
         long t = checkTokens(tokens);
         NDArray tokenTable = ps.getValue(wte, tokens.getDevice(), training);
         NDManager owner = tokenTable.getManager();
@@ -79,6 +79,6 @@ public final class VanillaModel extends LanguageModel {
         for (VanillaBlock block : blocks) {
             x = block.apply(ps, x, causal, training);
         }
-        return lmHead.apply(ps, hookLnFinal.fire(x), training);
+        return lmHead.input(ps, hookLnFinal.fire(x), training);
     }
 }

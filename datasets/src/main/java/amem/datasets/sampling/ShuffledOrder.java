@@ -29,7 +29,7 @@ final class ShuffledOrder {
         return permutation(epoch)[(int) (position % lines)];
     }
 
-    private int[] permutation(long epoch) {
+    int[] permutation(long epoch) {
         int slot = (int) (epoch & 1);
         Epoch cached = cache.get(slot);
         if (cached == null || cached.index() != epoch) {

@@ -132,6 +132,47 @@ class LineSamplerTest {
         assertNotEquals(epochs.get(0), epochs.get(1), "each epoch has its own permutation");
     }
 
+    /**
+     * Bucketed batches: a pool of 64 batches holds exactly the lines of the shuffled order's same 64 batches, so
+     * every epoch still visits every line once; each batch's lines have nearly one length (padding falls from
+     * about a third of the positions to a few per cent here, lengths 2..10), and batch k does not depend on which
+     * batches were asked for before.
+     */
+    @Test
+    void bucketedPoolsRegroupTheShuffledLinesByLengthAsAPureFunctionOfTheIndex() throws IOException {
+        TokenSplit split = lines(1000);
+        int batch = 4;
+        LineSampler shuffled = new LineSampler(split, batch, 16, 9, Order.SHUFFLED);
+        LineSampler bucketed = new LineSampler(split, batch, 16, 9, Order.BUCKETED);
+        long padShuffled = 0;
+        long padBucketed = 0;
+        for (int pool = 0; pool < 3; pool++) { // 3 pools of 256 positions: the third straddles two epochs
+            List<Integer> a = new ArrayList<>();
+            List<Integer> b = new ArrayList<>();
+            for (long k = pool * 64L; k < (pool + 1) * 64L; k++) {
+                Arrays.stream(shuffled.lines(k)).forEach(a::add);
+                Arrays.stream(bucketed.lines(k)).forEach(b::add);
+                padShuffled += padding(shuffled.batch(k));
+                padBucketed += padding(bucketed.batch(k));
+            }
+            a.sort(null);
+            b.sort(null);
+            assertEquals(a, b, "pool " + pool);
+        }
+        assertTrue(padShuffled > 10 * padBucketed, "padding " + padShuffled + " -> " + padBucketed);
+        assertTrue(padBucketed < 0.05 * 3 * 64 * batch * 9, "padding " + padBucketed);
+        LineSampler fresh = new LineSampler(split, batch, 16, 9, Order.BUCKETED);
+        assertArrayEquals(bucketed.lines(5), fresh.lines(5));
+        assertArrayEquals(bucketed.lines(130), fresh.lines(130));
+        assertArrayEquals(bucketed.lines(7), new LineSampler(split, batch, 16, 9, Order.BUCKETED).lines(7));
+        assertNotEquals(Arrays.toString(bucketed.lines(0)), Arrays.toString(new LineSampler(split, batch, 16, 10,
+                Order.BUCKETED).lines(0)), "another seed, another order");
+    }
+
+    private static long padding(TokenBatch batch) {
+        return (long) batch.batchSize() * batch.seqLen() - batch.lossTokens();
+    }
+
     @Test
     void sequentialWalksLinesOnceWithASmallerLastBatch() throws IOException {
         LineSampler sampler = new LineSampler(lines(10), 4, 16, 0, Order.SEQUENTIAL);

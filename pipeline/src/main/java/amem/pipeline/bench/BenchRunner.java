@@ -13,6 +13,7 @@ import amem.datasets.sampling.WindowSampler;
 import amem.datasets.store.SplitWriter;
 import amem.datasets.store.TokenStore;
 import amem.datasets.store.TokenStoreWriter;
+import amem.models.LossPath;
 import amem.models.ParameterCount;
 import amem.pipeline.config.RunConfig;
 import amem.pipeline.train.BatchArrays;
@@ -47,6 +48,7 @@ public final class BenchRunner {
     private final int warmup;
     private final int steps;
     private final Precision precision;
+    private int runs;
 
     public BenchRunner(Device device, double peakGflops, int warmup, int steps, Precision precision) {
         this.device = device;
@@ -56,9 +58,18 @@ public final class BenchRunner {
         this.steps = steps;
     }
 
-    public BenchResult run(BenchShape shape, Path workDir) throws IOException {
+    /**
+     * Benchmarks {@code shape} with the loss computed along {@code loss} ({@link LossPath#UNFUSED} or fused with
+     * its rows per chunk, 0 automatic), after applying {@code overrides} ({@code KEY=VALUE}) to its config.
+     */
+    public BenchResult run(BenchShape shape, LossPath loss, List<String> overrides, Path workDir) throws IOException {
         Path store = shape.lines() ? qfStore(workDir) : randomStore(workDir, shape);
-        RunConfig config = config(shape, store);
+        RunConfig config = config(shape, store)
+                .with("train.fused_loss", loss.fused() ? "on" : "off")
+                .with("train.loss_chunk_rows", Integer.toString(loss.rowsPerChunk()));
+        for (String assignment : overrides) {
+            config = config.withAssignment(assignment);
+        }
         List<StepTimings> timings = new ArrayList<>();
         TrainingObserver recorder = new TrainingObserver() {
             @Override
@@ -68,11 +79,11 @@ public final class BenchRunner {
                 }
             }
         };
-        TrainingRun.start(config, workDir.resolve("run-" + shape.name()),
+        TrainingRun.start(config, workDir.resolve("run-" + shape.name() + "-" + (++runs)),
                 new Progress(new PrintStream(new ByteArrayOutputStream()), false, 1e9),
                 TrainingRun.Options.defaults().observers(List.of(recorder)).checkpoints(false));
         double rss = procStatusMiB("VmRSS");
-        double forward = forwardTokensPerSecond(shape, store);
+        double forward = forwardTokensPerSecond(shape, store, loss);
 
         double tokensPerStep = timings.stream().mapToLong(StepTimings::tokens).average().orElse(0);
         // Medians of per-step rates: one slow step (a collection, another process) does not move them.
@@ -80,7 +91,9 @@ public final class BenchRunner {
         double outside = median(timings.stream().mapToDouble(t -> t.outsideNanos() / (double) t.totalNanos()));
         double flopsPerToken = shape.flopsPerToken((int) Math.round(tokensPerStep / shape.batch()));
         double mfu = trainTokensPerSecond * flopsPerToken / (peakGflops * 1e9);
-        return new BenchResult(shape.name(), device.toString(), ParameterCount.of(shape.model()).total(), flopsPerToken,
+        String lossLabel = loss.fused()
+                ? "fused/" + loss.rowsPerChunk(shape.model().vocabSize()) : "unfused";
+        return new BenchResult(shape.name(), lossLabel, device.toString(), ParameterCount.of(shape.model()).total(), flopsPerToken,
                 tokensPerStep, peakGflops, forward, trainTokensPerSecond, medianMs(timings, StepTimings::totalNanos), mfu,
                 outside, medianMs(timings, StepTimings::batchNanos), medianMs(timings, StepTimings::forwardNanos),
                 medianMs(timings, StepTimings::backwardNanos), medianMs(timings, StepTimings::syncNanos),
@@ -114,10 +127,11 @@ public final class BenchRunner {
                 .with("train.precision", precision.label());
     }
 
-    /** Evaluation-mode forward passes over training batches, median tokens per second. */
-    private double forwardTokensPerSecond(BenchShape shape, Path storeDir) throws IOException {
+    /** Evaluation-mode forward passes and losses over training batches, median tokens per second. */
+    private double forwardTokensPerSecond(BenchShape shape, Path storeDir, LossPath loss) throws IOException {
         try (TokenStore store = TokenStore.open(storeDir);
                 ModelSession model = ModelSession.create(shape.model(), device, 1)) {
+            model.setLossPath(loss);
             BatchSampler sampler = shape.lines()
                     ? new LineSampler(store.split("train"), shape.batch(), shape.model().contextLength(), 1,
                             LineSampler.Order.SHUFFLED)
@@ -128,8 +142,7 @@ public final class BenchRunner {
                 try (NDManager scope = model.manager().newSubManager()) {
                     BatchArrays arrays = BatchArrays.of(batch, scope);
                     long start = System.nanoTime();
-                    NDArray logits = model.logits(arrays.inputs(), false);
-                    logits.get(0, 0, 0).getFloat(); // completion on asynchronous devices
+                    model.loss(arrays.inputs(), arrays.targets(), arrays.mask(), false).getFloat(); // waits for completion
                     double seconds = (System.nanoTime() - start) / 1e9;
                     if (i >= 0) {
                         rates[i] = batch.lossTokens() / seconds;

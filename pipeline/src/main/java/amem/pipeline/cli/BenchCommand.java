@@ -1,6 +1,7 @@
 package amem.pipeline.cli;
 
 import ai.djl.Device;
+import amem.models.LossPath;
 import amem.pipeline.bench.BenchResult;
 import amem.pipeline.bench.BenchRunner;
 import amem.pipeline.bench.BenchShape;
@@ -26,6 +27,7 @@ import picocli.CommandLine.Option;
             "Measure training throughput and model-FLOPs utilisation on this device.",
             "Measures the engine's float32 matmul peak, then for each shape forward-only and",
             "forward+backward+AdamW tokens/s through the real training loop, MFU = tokens/s x (6N + 12 L n T) / peak,",
+            "once per --loss path (the output layer and loss fused in chunks of positions, or logits then loss),",
             "the share of step time outside the model, and memory. Medians over the timed steps after warm-up.",
             "Shapes: tiny, qf-vanilla, gpt2-peer, gpt2-n256, gpt2-small."
         })
@@ -53,6 +55,19 @@ final class BenchCommand implements Callable<Integer> {
             description = "square matmul sizes for the peak (default: ${DEFAULT-VALUE})")
     int[] peakSizes;
 
+    @Option(names = "--loss", split = ",", defaultValue = "fused,unfused", paramLabel = "fused|unfused",
+            description = "loss paths to run each shape with: fused (output layer and cross-entropy in chunks of "
+                    + "positions, no full logits) and/or unfused (logits, then the loss) (default: ${DEFAULT-VALUE})")
+    List<String> losses;
+
+    @Option(names = "--loss-chunk-rows", defaultValue = "0",
+            description = "positions per chunk of the fused loss; 0: automatic, at most 32M logits per chunk (default: ${DEFAULT-VALUE})")
+    int lossChunkRows;
+
+    @Option(names = "--set", paramLabel = "KEY=VALUE",
+            description = "override a key of every shape's run config, e.g. --set data.line_order=bucketed (repeatable)")
+    List<String> overrides = new ArrayList<>();
+
     @Option(names = "--out", defaultValue = "bench.csv", description = "CSV output (default: ${DEFAULT-VALUE})")
     Path out;
 
@@ -60,6 +75,21 @@ final class BenchCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         if (steps < 1 || warmup < 0) {
             throw new amem.pipeline.config.ConfigException("--steps must be >= 1 and --warmup >= 0");
+        }
+        if (lossChunkRows < 0) {
+            throw new amem.pipeline.config.ConfigException("--loss-chunk-rows must be >= 0 (0: automatic)");
+        }
+        List<LossPath> paths = new ArrayList<>();
+        for (String loss : losses) {
+            switch (loss.trim()) {
+                case "fused" -> paths.add(LossPath.fused(lossChunkRows));
+                case "unfused" -> paths.add(LossPath.UNFUSED);
+                default -> throw new amem.pipeline.config.ConfigException(
+                        "--loss " + loss + " is not fused or unfused (e.g. --loss fused,unfused)");
+            }
+        }
+        for (String assignment : overrides) {
+            amem.pipeline.config.RunConfig.defaults().withAssignment(assignment); // a bad key fails before any work
         }
         List<BenchShape> selected = shapes.stream().map(String::trim).map(BenchShape::named).toList();
         Device target = device.resolve();
@@ -79,9 +109,11 @@ final class BenchCommand implements Callable<Integer> {
         Path work = Files.createTempDirectory("amem-bench");
         try {
             for (BenchShape shape : selected) {
-                BenchResult result = runner.run(shape, work);
-                System.out.println(result.tableRow());
-                rows.add(result.csvRow());
+                for (LossPath path : paths) {
+                    BenchResult result = runner.run(shape, path, overrides, work);
+                    System.out.println(result.tableRow());
+                    rows.add(result.csvRow());
+                }
             }
         } finally {
             AtomicFiles.deleteTree(work);

@@ -30,6 +30,9 @@ public final class ConfigSchema {
 
         key("data.dir", Type.STRING, "", "token store directory (train.bin, val.bin, meta.json)");
         key("data.sampler", Type.STRING, "auto", "auto | windows | lines (auto: lines when the store has a line index)");
+        key("data.line_order", Type.STRING, "shuffled",
+                "shuffled | bucketed: line corpora's training batches; bucketed groups lines of similar length "
+                        + "(64 batches at a time) so batches carry little padding");
         key("data.train_split", Type.STRING, "train", "split to train on");
         key("data.val_split", Type.STRING, "val", "split to evaluate on");
         key("data.verify_checksums", Type.STRING, "auto",
@@ -55,6 +58,11 @@ public final class ConfigSchema {
         key("train.checkpoint_interval", Type.LONG, 500L, "checkpoint every this many steps (and at the end)");
         key("train.keep_checkpoints", Type.INT, 2, "how many recent checkpoints to keep");
         key("train.log_interval", Type.LONG, 10L, "steps between flushes of metrics.csv");
+        key("train.fused_loss", Type.STRING, "auto",
+                "auto | on | off: compute the output layer and loss in chunks of positions without the full logits "
+                        + "(same values to float rounding); auto: on for vocabularies of 8192 and more");
+        key("train.loss_chunk_rows", Type.INT, 0,
+                "positions per chunk of the fused loss; 0: automatic (at most 32M logits per chunk)");
         key("train.seed", Type.LONG, 1L, "seed for initialisation, dropout and batch order");
         key("train.device", Type.STRING, "auto", "auto | cpu | gpu | gpu:N");
         key("train.precision", Type.STRING, "auto",

@@ -13,6 +13,7 @@ import ai.djl.training.ParameterStore;
 import amem.datasets.sampling.Seeds;
 import amem.models.LanguageModel;
 import amem.models.LanguageModels;
+import amem.models.LossPath;
 import amem.models.ModelConfig;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -32,12 +33,14 @@ public final class ModelSession implements AutoCloseable {
     private final LanguageModel network;
     private final ParameterStore parameterStore;
     private final Device device;
+    private LossPath lossPath;
 
     private ModelSession(Model model, LanguageModel network, Device device) {
         this.model = model;
         this.network = network;
         this.device = device;
         this.parameterStore = new ParameterStore(model.getNDManager(), false);
+        this.lossPath = LossPath.automatic(network.config().vocabSize());
     }
 
     /** Builds the model and initialises its parameters from the engine RNG seeded with {@code seed}. */
@@ -75,6 +78,24 @@ public final class ModelSession implements AutoCloseable {
     /** Logits (B, T, V) for token ids (B, T). */
     public NDArray logits(NDArray tokens, boolean training) {
         return network.logits(parameterStore, tokens, training);
+    }
+
+    /**
+     * Mean next-token cross-entropy of a batch along {@link #lossPath()} (see {@link LanguageModel#loss}); with
+     * {@code training} call it inside the gradient collector and backward the result.
+     */
+    public NDArray loss(NDArray tokens, NDArray targets, NDArray mask, boolean training) {
+        return network.loss(parameterStore, tokens, targets, mask, training, lossPath);
+    }
+
+    /** How {@link #loss} computes the cross-entropy; {@link LossPath#automatic} for the vocabulary until set. */
+    public LossPath lossPath() {
+        return lossPath;
+    }
+
+    /** Chooses how {@link #loss} computes the cross-entropy (the value is the same to float rounding). */
+    public void setLossPath(LossPath path) {
+        this.lossPath = java.util.Objects.requireNonNull(path);
     }
 
     /** Writes the parameters to {@code dir/model-0000.params}. */

@@ -4,7 +4,6 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import amem.datasets.sampling.BatchSampler;
 import amem.datasets.sampling.TokenBatch;
-import amem.models.LmLoss;
 import amem.pipeline.session.ModelSession;
 import java.util.function.Consumer;
 
@@ -53,7 +52,7 @@ public final class HeldOutLoss {
                 TokenBatch batch = sampler.batch(i);
                 BatchArrays arrays = BatchArrays.of(batch, scope);
                 beforeForward.accept(arrays);
-                NDArray loss = LmLoss.crossEntropy(model.logits(arrays.inputs(), false), arrays.targets(), arrays.mask());
+                NDArray loss = model.loss(arrays.inputs(), arrays.targets(), arrays.mask(), false);
                 nll += loss.getFloat() * (double) batch.lossTokens();
                 counted += batch.lossTokens();
                 rows += batch.batchSize();

