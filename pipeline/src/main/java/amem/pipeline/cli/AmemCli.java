@@ -55,7 +55,19 @@ public final class AmemCli implements Runnable {
 
     /** Runs the CLI and returns the exit code (tests call this instead of {@link #main}). */
     public static int execute(String... args) {
-        return commandLine().execute(args);
+        try {
+            return commandLine().execute(args);
+        } catch (InternalError e) {
+            // HotSpot turns the SIGBUS of a read from a mapped file that another program truncated into this error;
+            // in compiled code it may arrive after the reading method returned, outside the reader's own handler.
+            if (e.getMessage() == null || !e.getMessage().contains("unsafe memory access")) {
+                throw e;
+            }
+            System.err.println("amem: error: a memory-mapped input file (a token store's .bin) became shorter while "
+                    + "amem was reading it: another program truncated or rewrote it; nothing was written, restore the "
+                    + "file and run the same command again");
+            return EXIT_FAILED;
+        }
     }
 
     static CommandLine commandLine() {

@@ -171,7 +171,9 @@ final class StoreReport {
         out.println("checksums");
         results.forEach(out::println);
         if (!mismatches.isEmpty()) {
-            throw new TokenStoreException("sha256 mismatch: " + String.join("; ", mismatches));
+            // Either the token file or the checksum recorded for it changed: name both files.
+            throw new TokenStoreException("sha256 mismatch between " + store.dir().resolve("meta.json") + " and "
+                    + String.join("; ", mismatches));
         }
     }
 

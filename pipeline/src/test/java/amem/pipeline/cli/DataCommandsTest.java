@@ -103,7 +103,7 @@ class DataCommandsTest {
         }
         Result corrupt = amem("data", "info", store.toString());
         assertEquals(1, corrupt.code);
-        assertTrue(corrupt.err.contains("sha256 mismatch: " + store.resolve("val.bin")), corrupt.err);
+        assertTrue(corrupt.err.contains("sha256 mismatch between " + store.resolve("meta.json") + " and " + store.resolve("val.bin")), corrupt.err);
         assertTrue(corrupt.out.contains("val    MISMATCH"), corrupt.out);
     }
 

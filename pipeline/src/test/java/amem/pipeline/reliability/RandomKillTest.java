@@ -130,9 +130,14 @@ class RandomKillTest {
                 assertTrue(Files.isRegularFile(snapshot.resolve("manifest.json")), snapshot + " looks complete");
             }
         }
-        try (AmemProcess amem = AmemProcess.start("train", "--resume", run.toString())) {
-            assertEquals(0, amem.waitFor(300), amem.stderr());
+        // A round whose run finished before its kill (a fast machine) leaves nothing to resume: resume refuses a
+        // finished run, so only an unfinished one is resumed here.
+        if (!Files.exists(run.resolve("DONE"))) {
+            try (AmemProcess amem = AmemProcess.start("train", "--resume", run.toString())) {
+                assertEquals(0, amem.waitFor(300), amem.stderr());
+            }
         }
+        assertTrue(kills > 0, "at least one kill landed: " + report);
         assertTrue(Files.exists(run.resolve("DONE")));
         assertEquals(numbers(reference.resolve("metrics.csv"), 5), numbers(run.resolve("metrics.csv"), 5),
                 "metrics.csv: step, tokens, lr, train_loss, grad_norm of every step");

@@ -29,13 +29,22 @@ class ShrinkingFileTest {
             try (FileChannel channel = FileChannel.open(train.file(), StandardOpenOption.WRITE)) {
                 channel.truncate(0);
             }
-            UncheckedIOException single = assertThrows(UncheckedIOException.class, () -> train.token(tokens - 1));
-            assertTrue(single.getCause().getMessage().startsWith(train.file() + " became shorter while amem was reading"),
-                    single.getCause().getMessage());
+            // The JVM survives the SIGBUS. Interpreted, the reader turns HotSpot's InternalError into its own error
+            // naming the file; once the JIT has compiled the read (as after other tests in this JVM), HotSpot may
+            // deliver the InternalError after the read returned, outside the reader: AmemCli.execute turns that one
+            // into a one-line error (exit 1). Either of the two, and nothing else, is allowed.
+            assertCleanFault(assertThrows(Throwable.class, () -> train.token(tokens - 1)), train.file());
             int[] buffer = new int[64];
-            UncheckedIOException bulk = assertThrows(UncheckedIOException.class,
-                    () -> train.read(tokens - 64, buffer, 0, 64));
-            assertTrue(bulk.getCause().getMessage().contains("another program truncated or rewrote it"));
+            assertCleanFault(assertThrows(Throwable.class, () -> train.read(tokens - 64, buffer, 0, 64)), train.file());
+        }
+    }
+
+    private static void assertCleanFault(Throwable t, Path file) {
+        if (t instanceof UncheckedIOException u) {
+            assertTrue(u.getCause().getMessage().startsWith(file + " became shorter while amem was reading"),
+                    u.getCause().getMessage());
+        } else {
+            assertTrue(t instanceof InternalError && t.getMessage().contains("unsafe memory access"), t.toString());
         }
     }
 }
