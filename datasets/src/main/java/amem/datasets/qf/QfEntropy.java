@@ -11,7 +11,7 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The exact entropy of the Question-Formation training lines: the loss floor that no model can beat on fresh
- * samples (THEORY.md §3, §6).
+ * samples (docs/THEORY.md §3, §6).
  *
  * <p><b>The distribution.</b> A training line is drawn as the generator draws it: a sentence {@code s} from the
  * grammar, a fair coin for {@code decl} / {@code quest}, a deterministic target; questions whose subject carries a
@@ -45,7 +45,7 @@ public final class QfEntropy {
             + " / tokens. per_predicted_token: the model's loss convention (LineSampler predicts tokens 2..n of each line):"
             + " (-log p(line) + log p(first token)) / (tokens - 1), p(first token) its marginal under the same distribution";
     /** The line distribution, in words. */
-    public static final String DISTRIBUTION = "training lines: sentence from the THEORY.md section 6 grammar (inside"
+    public static final String DISTRIBUTION = "training lines: sentence from the docs/THEORY.md section 6 grammar (inside"
             + " probability, all derivations), fair decl/quest coin, quest lines whose subject has a relative clause removed"
             + " and the rest renormalised by Z, deterministic target";
 

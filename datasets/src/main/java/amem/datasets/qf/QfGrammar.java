@@ -8,9 +8,9 @@ import java.util.Map;
 import java.util.random.RandomGenerator;
 
 /**
- * The weighted context-free grammar of THEORY.md §6, sampled top-down.
+ * The weighted context-free grammar of docs/THEORY.md §6, sampled top-down.
  *
- * <p>The rules below are THEORY.md's text, parsed at class load, so the two can be compared line by line
+ * <p>The rules below are docs/THEORY.md's text, parsed at class load, so the two can be compared line by line
  * ({@code ROOT -> S .} is the sentence plus the period {@link QfSentence#declarative()} appends). A rule's
  * probability is its weight (default 1) over the sum of weights of its left-hand side; a lexical category
  * picks each of its words with equal probability. Sampling keeps the derivation tree just long enough to
@@ -42,7 +42,7 @@ public final class QfGrammar {
         return GRAMMAR;
     }
 
-    /** Lexical category symbol → its words, in THEORY.md order. */
+    /** Lexical category symbol → its words, in docs/THEORY.md order. */
     private static Map<String, List<String>> lexicon() {
         Map<String, List<String>> lexicon = new LinkedHashMap<>();
         for (QfCategory c : QfCategory.values()) {

@@ -2,7 +2,7 @@ package amem.datasets.qf;
 
 /**
  * Sizes and seed of a generated Question-Formation corpus. The defaults are the reference sizes of
- * THEORY.md §6 (McCoy et al. 2020): 100,000 train, 1,000 dev, 10,000 test and 10,000 generalisation lines.
+ * docs/THEORY.md §6 (McCoy et al. 2020): 100,000 train, 1,000 dev, 10,000 test and 10,000 generalisation lines.
  */
 public record QfOptions(int trainLines, int devLines, int testLines, int genLines, long seed) {
 

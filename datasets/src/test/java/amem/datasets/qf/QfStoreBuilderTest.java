@@ -49,7 +49,7 @@ class QfStoreBuilderTest {
         assertEquals(7, log.size(), log.toString());
     }
 
-    /** The reference-size corpus: generated and written in seconds, with THEORY.md §6's figures. */
+    /** The reference-size corpus: generated and written in seconds, with docs/THEORY.md §6's figures. */
     @Test
     void defaultCorpusMatchesTheReferenceFigures() throws IOException {
         long start = System.nanoTime();

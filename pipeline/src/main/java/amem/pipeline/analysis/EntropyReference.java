@@ -11,7 +11,7 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * The exact entropy rate of a Question-Formation corpus (THEORY.md §3 and §6), read from its token store's
+ * The exact entropy rate of a Question-Formation corpus (docs/THEORY.md §3 and §6), read from its token store's
  * {@code meta.json}: the loss floor no model beats on fresh lines. The lookup is tolerant of where the figures
  * sit: an {@code entropy} member at the top level or under {@code source} (or any member whose name contains
  * "entropy", three levels deep), either a number or an object. Figures are the numbers whose name contains

@@ -25,7 +25,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /**
- * {@code amem analyze}: THEORY.md §1–3 for runs and activation datasets. For each run: loss against the bounds
+ * {@code amem analyze}: docs/THEORY.md §1–3 for runs and activation datasets. For each run: loss against the bounds
  * ({@code analysis/loss.csv}) and, when the run has activations, their radius ({@code radius.csv},
  * {@code nn_distances.csv}). For {@code --activations DIR}: the radius of that dataset; with {@code --patterns},
  * the energies of its vectors against the stored patterns ({@code energy.csv}).
@@ -35,11 +35,11 @@ import picocli.CommandLine.Parameters;
         mixinStandardHelpOptions = true,
         sortOptions = false,
         description = {
-            "Compare runs and activations with the theory (THEORY.md §1-3); writes CSV tables under analysis/.",
+            "Compare runs and activations with the theory (docs/THEORY.md §1-3); writes CSV tables under analysis/.",
             "  amem analyze runs/NAME                      loss.csv (+ radius of runs/NAME/activations if any)",
             "  amem analyze --activations DIR              radius.csv and nn_distances.csv, one row per hook",
             "  amem analyze --activations HELDOUT --patterns TRAIN   also energy.csv",
-            "  amem analyze --sweep DIR                    N*(D) and Chinchilla fits of a sweep (THEORY.md section 4)",
+            "  amem analyze --sweep DIR                    N*(D) and Chinchilla fits of a sweep (docs/THEORY.md section 4)",
         })
 final class AnalyzeCommand implements Callable<Integer> {
 

@@ -30,7 +30,7 @@ final class PrepareCommand implements Runnable {
             mixinStandardHelpOptions = true,
             description = {
                 "Generate the Question-Formation corpus as a token store.",
-                "Samples the grammar of THEORY.md section 6 into a word-level token store with splits train, val (the dev set), test and gen (generalisation), each with a line index.",
+                "Samples the grammar of docs/THEORY.md section 6 into a word-level token store with splits train, val (the dev set), test and gen (generalisation), each with a line index.",
                 "The defaults give the ~2.2M-token reference corpus.",
                 "--from-reference DIR imports McCoy et al.'s files instead (question.train, question.dev, question.test,"
                     + " question.gen, or train.txt, dev.txt, test.txt, gen.txt; train and dev required).",

@@ -27,7 +27,7 @@ import tech.tablesaw.api.Table;
         mixinStandardHelpOptions = true,
         sortOptions = false,
         description = {
-            "Run a grid of experiments (model shapes x data sizes, THEORY.md section 4) from a preset with a grid.",
+            "Run a grid of experiments (model shapes x data sizes, docs/THEORY.md section 4) from a preset with a grid.",
             "The plan is frozen in DIR/sweep.json; cells run one after another into DIR/runs/<cell>; finished cells are",
             "skipped, interrupted ones resumed; DIR/sweep.csv gets one row per cell. Run the same command again to continue.",
             "  amem sweep --preset scaling-grid-tiny --set data.dir=data/qf        runs every cell here",

@@ -74,7 +74,7 @@ public final class Charts {
     }
 
     /**
-     * A run's loss curves (THEORY.md §3): the per-step training loss (smoothed), every evaluated split, the
+     * A run's loss curves (docs/THEORY.md §3): the per-step training loss (smoothed), every evaluated split, the
      * reference lines, and for the validation split its plateau (thick segment) and minimum (early stopping).
      * With {@code zoom} the chart leaves out the first evaluation (the untrained model) and fits the y axis to
      * the rest, so the approach to the references can be read; references outside that range are left out.

@@ -8,7 +8,7 @@ import java.util.Map;
 import tech.tablesaw.api.Table;
 
 /**
- * The report's activation-geometry section (THEORY.md §2) for one run, from {@code analysis/radius.csv} and
+ * The report's activation-geometry section (docs/THEORY.md §2) for one run, from {@code analysis/radius.csv} and
  * {@code analysis/nn_distances.csv}: a table per hook, the radius and distance statistics per layer, the ratios
  * the theory reads them by, and the distance histograms of a few hooks. With snapshots at several steps the
  * charts show the latest and a table lists them all.
@@ -78,7 +78,7 @@ final class GeometrySection {
                 List.of("r\u0302 / \u221an", "r\u0302\u00b2 / (n/2)", "NN distance / norm (median)", "separation index"),
                 List.of(column(radius, rows, "radius_over_sqrt_n"), column(radius, rows, "radius_sq_over_half_n"),
                         column(radius, rows, "nn_over_norm_median"), column(radius, rows, "separation_index")))),
-                run.name() + "-radius-ratios" + fileSuffix, "The ratios of THEORY.md \u00a72 per hook point: r\u0302/\u221an, "
+                run.name() + "-radius-ratios" + fileSuffix, "The ratios of docs/THEORY.md \u00a72 per hook point: r\u0302/\u221an, "
                         + "r\u0302\u00b2/(n/2) (1 where Gaussian balls concentrate), NN distance over norm, and the "
                         + "separation index (share of vectors whose NN distance exceeds 2 r\u0302; about 0.5 by "
                         + "construction for the median-based radius).");

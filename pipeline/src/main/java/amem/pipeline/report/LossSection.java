@@ -13,7 +13,7 @@ import java.util.Optional;
 import org.knowm.xchart.XYChart;
 
 /**
- * The report's comparison table and its loss and accuracy sections (THEORY.md §3). Every number comes from the
+ * The report's comparison table and its loss and accuracy sections (docs/THEORY.md §3). Every number comes from the
  * run's {@code analysis/loss.csv}; cells carry {@code data-col} (the CSV column) and rows {@code data-split}, so a
  * reader (or a test) can match them with the file.
  */
@@ -192,7 +192,7 @@ final class LossSection {
     private static String referenceNote(RunData run) {
         String val = run.validationSplit();
         StringBuilder note = new StringBuilder(String.format(Locale.ROOT,
-                "Plateau rule (THEORY.md §3): mean of the last %d evaluations once the relative change per evaluation "
+                "Plateau rule (docs/THEORY.md §3): mean of the last %d evaluations once the relative change per evaluation "
                         + "stayed below %s. References: the paper's bound %s and the typical large-model loss %s nats per token; ",
                 (int) run.lossValue(val, "plateau_window"), Fmt.number(run.lossValue(val, "plateau_tolerance")),
                 Fmt.number(run.lossValue(val, "paper_bound")), Fmt.number(run.lossValue(val, "large_model_loss"))));

@@ -23,7 +23,7 @@ import java.util.stream.Stream;
  */
 public final class ReportWriter {
 
-    /** Grid points per axis of THEORY.md §1's two-dimensional illustration. */
+    /** Grid points per axis of docs/THEORY.md §1's two-dimensional illustration. */
     static final int LANDSCAPE_POINTS = 121;
 
     /**
@@ -98,7 +98,7 @@ public final class ReportWriter {
         head(html, "amem report: " + names);
         html.element("h1", runs.size() == 1 ? "amem report: " + names : "amem report: " + runs.size() + " runs");
         html.element("p", "Runs: " + names + ". Generated " + Instant.now().truncatedTo(ChronoUnit.SECONDS)
-                + " by amem. Theory and formulas: THEORY.md §1\u20133 (associative memory, Niu et al., arXiv 2405.08707). "
+                + " by amem. Theory and formulas: docs/THEORY.md §1\u20133 (associative memory, Niu et al., arXiv 2405.08707). "
                 + "Losses are in nats per token.", "class", "meta");
         contents(html, runs);
 
@@ -106,7 +106,7 @@ public final class ReportWriter {
         LossSection.comparison(html, runs);
         LossSection.comparisonChart(html, runs, plots);
 
-        html.element("h2", "Loss against the theory (THEORY.md \u00a73)", "id", "loss");
+        html.element("h2", "Loss against the theory (docs/THEORY.md \u00a73)", "id", "loss");
         for (RunData run : runs) {
             html.element("h3", run.name());
             LossSection.run(html, run, plots);
@@ -122,7 +122,7 @@ public final class ReportWriter {
                     + "splits; see README, amem report).", "class", "note");
         }
 
-        html.element("h2", "Activation geometry (THEORY.md \u00a72)", "id", "geometry");
+        html.element("h2", "Activation geometry (docs/THEORY.md \u00a72)", "id", "geometry");
         for (RunData run : runs) {
             if (!GeometrySection.write(html, run, plots)) {
                 html.element("p", run.name() + ": no analysis/radius.csv. Record activations (amem collect) and run "
@@ -130,7 +130,7 @@ public final class ReportWriter {
             }
         }
 
-        html.element("h2", "Energies (THEORY.md \u00a71)", "id", "energy");
+        html.element("h2", "Energies (docs/THEORY.md \u00a71)", "id", "energy");
         try (NDManager manager = NDManager.newBaseManager(Device.cpu())) {
             EnergySection.illustration(html, EnergyLandscape.illustration(manager, LANDSCAPE_POINTS), plots);
         }

@@ -8,7 +8,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Question-formation accuracy (THEORY.md §5C, Murty et al. 2023): for each question of a task set, the prefix
+ * Question-formation accuracy (docs/THEORY.md §5C, Murty et al. 2023): for each question of a task set, the prefix
  * through {@code quest} goes through the model in evaluation mode and the answer is the argmax of the logits at the
  * last prefix position over do / does / don't / doesn't. Prefixes are batched and padded at the end (the causal
  * mask keeps padding out of the real positions); the logits of each row's last position are gathered on the device
@@ -32,7 +32,7 @@ final class TaskEvaluator {
         this.items = items;
     }
 
-    /** One result per task set: the split named as in THEORY (val is the dev set), accuracy in [0, 1]. */
+    /** One result per task set: the split named as in docs/THEORY.md (val is the dev set), accuracy in [0, 1]. */
     List<Evaluator.Result> evaluate() {
         List<Evaluator.Result> results = new ArrayList<>();
         for (QfTaskSet task : tasks) {

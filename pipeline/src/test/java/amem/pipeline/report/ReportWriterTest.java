@@ -68,7 +68,7 @@ class ReportWriterTest {
 
     /**
      * One comparison report of an analysed run and a bare one (one report keeps the test short: every report
-     * paints THEORY.md §1's four panels).
+     * paints docs/THEORY.md §1's four panels).
      */
     @Test
     void reportIsWellFormedSelfContainedAndShowsTheNumbersOfTheCsvFiles(@TempDir Path dir) throws Exception {
