@@ -59,8 +59,7 @@ public final class AmemCli implements Runnable {
     static CommandLine commandLine() {
         CommandLine cli = new CommandLine(new AmemCli());
         cli.setExecutionExceptionHandler(AmemCli::handle);
-        cli.setUsageHelpAutoWidth(true);
-        return cli;
+        return HelpLayout.apply(cli, true);
     }
 
     private static int handle(Exception e, CommandLine cli, CommandLine.ParseResult parsed) {

@@ -30,10 +30,10 @@ import tech.tablesaw.api.Table;
             "Run a grid of experiments (model shapes x data sizes, docs/THEORY.md section 4) from a preset with a grid.",
             "The plan is frozen in DIR/sweep.json; cells run one after another into DIR/runs/<cell>; finished cells are",
             "skipped, interrupted ones resumed; DIR/sweep.csv gets one row per cell. Run the same command again to continue.",
-            "  amem sweep --preset scaling-grid-tiny --set data.dir=data/qf        runs every cell here",
-            "  amem sweep --dir sweeps/scaling-grid-tiny --list                    the cells and their status",
-            "  amem sweep --preset scaling-grid --emit slurm --gpus 1 --time 24:00:00   writes DIR/slurm.sh",
-            "  amem sweep --dir DIR --cell 7                                       one cell (what each Slurm task runs)",
+            "  amem sweep --preset scaling-grid-tiny --set data.dir=data/qf      runs every cell here",
+            "  amem sweep --dir sweeps/scaling-grid-tiny --list                  the cells and their status",
+            "  amem sweep --preset scaling-grid --emit slurm --time 24:00:00     writes DIR/slurm.sh",
+            "  amem sweep --dir DIR --cell 7                                     one cell (a Slurm task's job)",
             "Then: amem analyze --sweep DIR; amem report --sweep DIR."
         })
 final class SweepCommand implements Callable<Integer> {
