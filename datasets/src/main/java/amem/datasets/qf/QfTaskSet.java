@@ -104,7 +104,7 @@ public final class QfTaskSet {
         try {
             file = GSON.fromJson(Files.readString(path, StandardCharsets.UTF_8), File.class);
         } catch (JsonParseException e) {
-            throw new TokenStoreException(path + ": not valid JSON: " + e.getMessage(), e);
+            throw new TokenStoreException(path + ": not valid JSON: " + amem.datasets.JsonErrors.describe(e), e);
         }
         if (file == null || !FORMAT.equals(file.format())) {
             throw new TokenStoreException(path + ": field 'format' must be '" + FORMAT + "'");

@@ -85,7 +85,7 @@ public record TokenStoreMeta(
             }
             root = element.getAsJsonObject();
         } catch (JsonParseException e) {
-            throw new TokenStoreException(origin + ": not valid JSON: " + e.getMessage(), e);
+            throw new TokenStoreException(origin + ": not valid JSON: " + amem.datasets.JsonErrors.describe(e), e);
         }
         new Validator(origin).check(root);
         try {

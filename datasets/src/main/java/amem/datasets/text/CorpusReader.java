@@ -176,7 +176,7 @@ final class CorpusReader {
         try {
             record = JsonParser.parseString(line);
         } catch (JsonParseException e) {
-            throw new IOException(where + ": not valid JSON: " + rootMessage(e));
+            throw new IOException(where + ": not valid JSON: " + amem.datasets.JsonErrors.describe(e));
         }
         if (!record.isJsonObject()) {
             throw new IOException(where + ": expected a JSON object with a '" + options.jsonlField() + "' field, got "
@@ -196,13 +196,6 @@ final class CorpusReader {
     private DecodingReader open(InputFile file, Charset charset, boolean replace, InputFile.ByteCounter counter) throws IOException {
         InputStream in = file.open(counter);
         return new DecodingReader(in, charset, replace, file.path().toString(), file.gzip());
-    }
-
-    private static String rootMessage(Throwable e) {
-        while (e.getCause() != null) {
-            e = e.getCause();
-        }
-        return e.getMessage();
     }
 
     private static String shorten(String s) {

@@ -92,8 +92,9 @@ public final class ActivationSet {
     }
 
     /**
-     * The activation datasets of a run: {@code RUN/activations} itself when it holds hooks, and every
-     * {@code RUN/activations/step-NNNNNNNNN} snapshot, by step.
+     * The activation datasets of a run: {@code RUN/activations} itself when it holds hooks, every
+     * {@code RUN/activations/step-NNNNNNNNN} snapshot, by step, and any other dataset directly under it (what
+     * {@code amem collect --run RUN} writes without {@code --out}).
      */
     public static List<Path> inRun(Path runDir) throws IOException {
         Path root = runDir.resolve("activations");
@@ -114,8 +115,14 @@ public final class ActivationSet {
             return List.of();
         }
         try (Stream<Path> entries = Files.list(dir)) {
-            return entries.filter(p -> Files.isDirectory(p) && STEP_DIR.matcher(p.getFileName().toString()).matches())
-                    .sorted().toList();
+            // step-N snapshots of training and any dataset `amem collect --run` wrote there (collect-<split>)
+            List<Path> found = new ArrayList<>();
+            for (Path p : entries.filter(Files::isDirectory).sorted().toList()) {
+                if (STEP_DIR.matcher(p.getFileName().toString()).matches() || isActivationSet(p)) {
+                    found.add(p);
+                }
+            }
+            return found;
         }
     }
 
@@ -162,7 +169,7 @@ public final class ActivationSet {
             }
             return json.getAsJsonObject();
         } catch (JsonParseException e) {
-            throw new AnalysisInputException(file + ": not valid JSON (" + e.getMessage() + ")");
+            throw new AnalysisInputException(file + ": not valid JSON (" + amem.datasets.JsonErrors.describe(e) + ")");
         }
     }
 

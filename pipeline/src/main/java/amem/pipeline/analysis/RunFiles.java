@@ -35,7 +35,7 @@ public final class RunFiles {
         try {
             return new RunFiles(run, run.readConfig());
         } catch (JsonParseException | IllegalStateException e) {
-            throw new AnalysisInputException(run.configFile() + ": not a JSON object (" + e.getMessage() + ")");
+            throw new AnalysisInputException(run.configFile() + ": not a JSON object (" + amem.datasets.JsonErrors.describe(e) + ")");
         }
     }
 
@@ -111,7 +111,7 @@ public final class RunFiles {
             }
             return json.getAsJsonObject();
         } catch (JsonParseException e) {
-            throw new AnalysisInputException(file + ": not valid JSON (" + e.getMessage() + ")");
+            throw new AnalysisInputException(file + ": not valid JSON (" + amem.datasets.JsonErrors.describe(e) + ")");
         }
     }
 }

@@ -101,7 +101,7 @@ final class CollectCommand implements Callable<Integer> {
     @Option(names = "--device", description = "auto | cpu | gpu | gpu:N (default: auto)")
     String device = "auto";
 
-    @Option(names = "--out", paramLabel = "DIR", description = "the dataset directory to create")
+    @Option(names = "--out", paramLabel = "DIR", description = "the dataset directory to create (default with --run: RUN/activations/collect-<split>, where `amem analyze RUN` finds it)")
     Path out;
 
     @Option(names = "--overwrite", description = "replace an existing dataset at --out (once the new one is complete)")
@@ -145,14 +145,20 @@ final class CollectCommand implements Callable<Integer> {
         }
         CollectRequest request = request(chosen);
         LanguageModels.create(shape).hooks().select(request.hooks()); // a bad glob fails before anything loads
+        if (out == null && run != null) {
+            // inside the run, where `amem analyze RUN` looks for activations and the report then finds the radius
+            out = run.resolve("activations").resolve("collect-" + request.split());
+            stderr.println("no --out: writing into " + out + " (analyse it with: amem analyze " + run + ")");
+        }
         if (out == null) {
-            throw new ConfigException("--out DIR is required: the activation dataset to create");
+            throw new ConfigException("--out DIR is required with --weights: the activation dataset to create");
         }
         Path store = data != null ? data : run != null ? ModelSources.runData(run) : null;
         if (store == null) {
             throw new ConfigException("--data DIR is required with --weights: a token store of the weights' tokenizer "
                     + "(e.g. nanoGPT's data/openwebtext, or `amem prepare text`)");
         }
+        OutputTarget.check(out, overwrite, "--out", "an activation dataset"); // before the model loads
         Device target = DeviceSpec.resolve(device);
         try (TokenStore tokens = TokenStore.open(store);
                 ModelSources.Loaded model = run != null

@@ -70,6 +70,7 @@ final class PrepareCommand implements Runnable {
         @Override
         public Integer call() throws Exception {
             long start = System.nanoTime();
+            OutputTarget.check(out, overwrite, "--out", "a token store");
             if (fromReference != null) {
                 for (String generatorOption : new String[] {"--train-lines", "--dev-lines", "--test-lines", "--gen-lines", "--seed"}) {
                     if (spec.commandLine().getParseResult().hasMatchedOption(generatorOption)) {

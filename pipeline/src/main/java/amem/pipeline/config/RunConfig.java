@@ -60,7 +60,7 @@ public final class RunConfig {
             }
             return element.getAsJsonObject();
         } catch (JsonParseException e) {
-            throw new ConfigException(origin + " is not valid JSON: " + e.getMessage());
+            throw new ConfigException(origin + " is not valid JSON: " + amem.datasets.JsonErrors.describe(e));
         }
     }
 

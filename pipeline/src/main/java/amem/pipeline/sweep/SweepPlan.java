@@ -93,7 +93,7 @@ public final class SweepPlan {
         try {
             json = JsonParser.parseString(Files.readString(file, StandardCharsets.UTF_8)).getAsJsonObject();
         } catch (JsonParseException | IllegalStateException e) {
-            throw new ConfigException(file + " is damaged (not a JSON object): " + e.getMessage());
+            throw new ConfigException(file + " is damaged (not a JSON object): " + amem.datasets.JsonErrors.describe(e));
         }
         for (String field : List.of("base", "grid")) {
             if (!json.has(field) || !json.get(field).isJsonObject()) {

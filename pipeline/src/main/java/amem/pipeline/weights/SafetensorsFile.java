@@ -100,7 +100,7 @@ public final class SafetensorsFile implements Closeable {
                 }
                 header = parsed.getAsJsonObject();
             } catch (JsonParseException e) {
-                throw new WeightsException(file + ": the safetensors header is not valid JSON: " + e.getMessage());
+                throw new WeightsException(file + ": the safetensors header is not valid JSON: " + amem.datasets.JsonErrors.describe(e));
             }
             long dataStart = 8 + headerLength;
             Map<String, Entry> entries = new LinkedHashMap<>();
