@@ -63,6 +63,7 @@ final class QuickstartCommand implements Callable<Integer> {
             result = train(progress, TrainingRun.Options.defaults().stop(stop));
         }
         if (!result.outcome().finished()) {
+            System.out.println(StopReport.summary(result.outcome(), result.runDir()));
             return StopReport.exitCode(result.outcome(), result.runDir());
         }
         report(result);

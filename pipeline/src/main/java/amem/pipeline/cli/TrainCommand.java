@@ -10,7 +10,6 @@ import amem.pipeline.train.TrainingRun;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -83,9 +82,7 @@ final class TrainCommand implements Callable<Integer> {
             result = resume != null ? resumeRun(sets, progress, options) : startRun(sets, progress, options);
         }
         var outcome = result.outcome();
-        System.out.printf(Locale.ROOT, "%s: %s at step %d, train loss %.4f, val loss %.4f (%.1f s)%n", result.runDir(),
-                outcome.finished() ? "finished" : outcome.stoppedBy() != null ? "stopped by " + outcome.stoppedBy() : "paused",
-                outcome.step(), outcome.evalTrainLoss(), outcome.evalValLoss(), outcome.seconds());
+        System.out.println(StopReport.summary(outcome, result.runDir()));
         return StopReport.exitCode(outcome, result.runDir());
     }
 

@@ -30,12 +30,19 @@ final class Evaluator {
         this.tasks = tasks;
     }
 
-    List<Result> evaluate() {
+    /** Where an evaluation is: the split and the batch being evaluated (for the progress line). */
+    @FunctionalInterface
+    interface Status {
+        void at(String split, long batch, long batches);
+    }
+
+    List<Result> evaluate(Status status) {
         List<Result> results = new ArrayList<>();
         for (TrainingData.EvalSet set : sets) {
             double nll = 0;
             long counted = 0;
             for (long i = 0; i < set.batches(); i++) {
+                status.at(set.split(), i + 1, set.batches());
                 try (NDManager scope = model.manager().newSubManager()) {
                     TokenBatch batch = set.sampler().batch(i);
                     BatchArrays arrays = BatchArrays.of(batch, scope);
@@ -45,6 +52,9 @@ final class Evaluator {
                 }
             }
             results.add(new Result(set.split(), nll / counted, counted, Double.NaN));
+        }
+        if (!tasks.isEmpty()) {
+            status.at("task accuracy", 0, 0);
         }
         results.addAll(tasks.evaluate());
         return results;

@@ -32,7 +32,12 @@ final class TaskEvaluator {
         this.items = items;
     }
 
-    /** One result per task set: the split named as in docs/THEORY.md (val is the dev set), accuracy in [0, 1]. */
+    /** Whether there is no task set to evaluate (stores other than Question-Formation). */
+    boolean isEmpty() {
+        return tasks.isEmpty();
+    }
+
+    /** One result per task set: the split named as in docs/THEORY.md §5C (val is the dev set), accuracy in [0, 1]. */
     List<Evaluator.Result> evaluate() {
         List<Evaluator.Result> results = new ArrayList<>();
         for (QfTaskSet task : tasks) {
