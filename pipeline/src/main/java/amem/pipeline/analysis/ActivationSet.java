@@ -1,9 +1,8 @@
 package amem.pipeline.analysis;
 
+import amem.datasets.npy.NpyHeader;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
-import com.google.gson.JsonParseException;
-import com.google.gson.JsonParser;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -159,18 +158,7 @@ public final class ActivationSet {
     }
 
     private static JsonObject readManifest(Path file) throws IOException {
-        if (!Files.isRegularFile(file)) {
-            return null;
-        }
-        try {
-            JsonElement json = JsonParser.parseString(Files.readString(file));
-            if (!json.isJsonObject()) {
-                throw new AnalysisInputException(file + ": expected a JSON object");
-            }
-            return json.getAsJsonObject();
-        } catch (JsonParseException e) {
-            throw new AnalysisInputException(file + ": not valid JSON (" + amem.datasets.JsonErrors.describe(e) + ")");
-        }
+        return Files.isRegularFile(file) ? RunFiles.readJson(file) : null;
     }
 
     public Path dir() {

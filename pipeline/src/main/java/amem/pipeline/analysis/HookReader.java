@@ -1,5 +1,7 @@
 package amem.pipeline.analysis;
 
+import amem.datasets.npy.NpyHeader;
+import amem.datasets.npy.NpyReader;
 import java.io.IOException;
 import java.util.List;
 

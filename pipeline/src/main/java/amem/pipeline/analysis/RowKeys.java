@@ -1,5 +1,6 @@
 package amem.pipeline.analysis;
 
+import amem.datasets.npy.NpyReader;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

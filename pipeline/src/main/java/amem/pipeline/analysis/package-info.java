@@ -4,8 +4,8 @@
  *
  * <ul>
  *   <li>Activation datasets: {@link amem.pipeline.analysis.ActivationSet} (hook directories of {@code .npy}
- *       shards), {@link amem.pipeline.analysis.NpyHeader} / {@link amem.pipeline.analysis.NpyReader} (streaming
- *       reader), {@link amem.pipeline.analysis.HookReader}, {@link amem.pipeline.analysis.RowKeys} (token
+ *       shards, read with {@link amem.datasets.npy.NpyReader}),
+ *       {@link amem.pipeline.analysis.HookReader}, {@link amem.pipeline.analysis.RowKeys} (token
  *       positions), {@link amem.pipeline.analysis.EngineVectors} (vectors on the engine's device in chunks).</li>
  *   <li>§2 radius: {@link amem.pipeline.analysis.NearestNeighbours} (exact, chunked),
  *       {@link amem.pipeline.analysis.PairwiseDistances}, {@link amem.pipeline.analysis.Summary},

@@ -13,7 +13,7 @@ import amem.pipeline.analysis.scaling.OptimalSizeFit;
 import amem.pipeline.analysis.scaling.ScalingAnalysis;
 import amem.pipeline.sweep.SweepPlan;
 import amem.pipeline.sweep.SweepTable;
-import amem.pipeline.train.DeviceSpec;
+import amem.pipeline.session.DeviceSpec;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;

@@ -6,14 +6,13 @@ import amem.pipeline.bench.BenchRunner;
 import amem.pipeline.bench.BenchShape;
 import amem.pipeline.bench.MatmulPeak;
 import amem.pipeline.run.AtomicFiles;
-import amem.pipeline.train.DeviceSpec;
+import amem.pipeline.session.DeviceSpec;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
-import java.util.stream.Stream;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -72,11 +71,7 @@ final class BenchCommand implements Callable<Integer> {
                 rows.add(result.csvRow());
             }
         } finally {
-            try (Stream<Path> walk = Files.walk(work)) {
-                for (Path p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
-                    Files.deleteIfExists(p);
-                }
-            }
+            AtomicFiles.deleteTree(work);
         }
         AtomicFiles.writeString(out, String.join("\n", rows) + "\n");
         System.out.println("\nwrote " + out);

@@ -1,6 +1,7 @@
 package amem.pipeline.cli;
 
 import ai.djl.Device;
+import amem.datasets.npy.NpyDtype;
 import amem.datasets.store.TokenStore;
 import amem.models.HookPoint;
 import amem.models.LanguageModels;
@@ -9,8 +10,7 @@ import amem.pipeline.config.ConfigException;
 import amem.pipeline.hooks.ActivationCollection;
 import amem.pipeline.hooks.CollectPresets;
 import amem.pipeline.hooks.CollectRequest;
-import amem.pipeline.hooks.NpyDtype;
-import amem.pipeline.train.DeviceSpec;
+import amem.pipeline.session.DeviceSpec;
 import amem.pipeline.weights.HfGpt2Config;
 import amem.pipeline.weights.ModelSources;
 import com.google.gson.JsonArray;

@@ -1,6 +1,6 @@
 package amem.pipeline.cli;
 
-import amem.pipeline.train.Trainer;
+import amem.pipeline.train.TrainingLoop;
 import java.nio.file.Path;
 import java.util.Locale;
 
@@ -14,7 +14,7 @@ final class StopReport {
      * with its step, or that there was none in this session. A stop used to print the step-0 evaluation as "train
      * loss", or NaN after a resume, which read as divergence.
      */
-    static String summary(Trainer.Outcome outcome, Path runDir) {
+    static String summary(TrainingLoop.Outcome outcome, Path runDir) {
         String how = outcome.finished() ? "finished" : outcome.stoppedBy() != null ? "stopped by " + outcome.stoppedBy()
                 : "paused";
         String train = Double.isNaN(outcome.lastTrainLoss()) ? "no training step in this session"
@@ -39,7 +39,7 @@ final class StopReport {
      * 0 when the run finished or paused as asked (--pause-at); 130 after SIGINT and 143 after SIGTERM, as shells
      * report a process ended by those signals, so scripts can tell. Either way the checkpoint is written.
      */
-    static int exitCode(Trainer.Outcome outcome, Path runDir) {
+    static int exitCode(TrainingLoop.Outcome outcome, Path runDir) {
         if (outcome.finished()) {
             return 0;
         }

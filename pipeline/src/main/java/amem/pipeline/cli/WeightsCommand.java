@@ -2,7 +2,7 @@ package amem.pipeline.cli;
 
 import ai.djl.Device;
 import amem.pipeline.config.ConfigException;
-import amem.pipeline.train.DeviceSpec;
+import amem.pipeline.session.DeviceSpec;
 import amem.pipeline.weights.Gpt2Weights;
 import amem.pipeline.weights.ModelSources;
 import java.nio.file.Path;

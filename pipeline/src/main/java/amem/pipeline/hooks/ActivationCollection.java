@@ -2,7 +2,7 @@ package amem.pipeline.hooks;
 
 import amem.datasets.store.TokenSplit;
 import amem.datasets.store.TokenStore;
-import amem.pipeline.train.ModelSession;
+import amem.pipeline.session.ModelSession;
 import com.google.gson.JsonObject;
 import java.io.IOException;
 import java.nio.file.Path;

@@ -1,5 +1,7 @@
 package amem.pipeline.hooks;
 
+import amem.datasets.npy.NpyDtype;
+import amem.datasets.npy.NpyWriter;
 import amem.models.HookPoint;
 import amem.pipeline.run.AtomicFiles;
 import com.google.gson.GsonBuilder;
@@ -11,12 +13,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.stream.Stream;
 
 /**
  * Streams recorded activations to disk as an activation dataset:
@@ -112,7 +112,7 @@ public final class ActivationDatasetWriter implements ActivationSink {
         Path parent = this.out.getParent();
         Files.createDirectories(parent);
         this.partial = parent.resolve("." + this.out.getFileName() + ".partial-" + ProcessHandle.current().pid());
-        deleteTree(partial);
+        AtomicFiles.deleteTree(partial);
         Files.createDirectories(partial);
     }
 
@@ -196,13 +196,13 @@ public final class ActivationDatasetWriter implements ActivationSink {
                         + partial);
             }
             previous = out.resolveSibling("." + out.getFileName() + ".replaced-" + ProcessHandle.current().pid());
-            deleteTree(previous);
+            AtomicFiles.deleteTree(previous);
             Files.move(out, previous, StandardCopyOption.ATOMIC_MOVE);
         }
         Files.move(partial, out, StandardCopyOption.ATOMIC_MOVE);
         committed = true;
         if (previous != null) {
-            deleteTree(previous);
+            AtomicFiles.deleteTree(previous);
         }
         return manifest;
     }
@@ -226,20 +226,9 @@ public final class ActivationDatasetWriter implements ActivationSink {
                 first = first == null ? e : first;
             }
         }
-        deleteTree(partial);
+        AtomicFiles.deleteTree(partial);
         if (first != null) {
             throw first;
-        }
-    }
-
-    static void deleteTree(Path root) throws IOException {
-        if (!Files.exists(root)) {
-            return;
-        }
-        try (Stream<Path> walk = Files.walk(root)) {
-            for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(p);
-            }
         }
     }
 }

@@ -5,10 +5,12 @@ import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
+import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import amem.datasets.npy.NpyDtype;
 import amem.models.HookPoint;
 import amem.models.HookPoints;
-import amem.pipeline.train.ModelSession;
+import amem.pipeline.session.ModelSession;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -55,6 +57,11 @@ public final class ActivationRecorder implements AutoCloseable {
             if (dtype != NpyDtype.FLOAT32 && dtype != NpyDtype.FLOAT16) {
                 throw new IllegalArgumentException("activations are float32 or float16, not " + dtype.key());
             }
+        }
+
+        /** The engine type the vectors are converted to before they are fetched. */
+        DataType engineType() {
+            return dtype == NpyDtype.FLOAT16 ? DataType.FLOAT16 : DataType.FLOAT32;
         }
     }
 
@@ -188,7 +195,7 @@ public final class ActivationRecorder implements AutoCloseable {
         NDArray rows = point.vectors(value.stopGradient());
         Shape s = rows.getShape();
         NDArray picked = rows.reshape(s.get(0) * s.get(1), s.get(2)).get(new NDIndex("{}", selection));
-        captured.put(point, picked.toType(spec.dtype().engineType(), false).flatten());
+        captured.put(point, picked.toType(spec.engineType(), false).flatten());
     }
 
     /** Detaches from the hook points (the sink is the caller's to close). */

@@ -1,5 +1,6 @@
 package amem.pipeline.hooks;
 
+import amem.datasets.npy.NpyDtype;
 import amem.models.HookPoint;
 import java.io.Closeable;
 import java.io.IOException;

@@ -1,8 +1,8 @@
 package amem.pipeline.hooks;
 
 import amem.datasets.store.TokenStore;
-import amem.pipeline.train.ModelSession;
-import amem.pipeline.train.TrainingObserver;
+import amem.pipeline.session.ModelSession;
+import amem.pipeline.session.TrainingObserver;
 import amem.pipeline.weights.ModelSources;
 import com.google.gson.JsonObject;
 import java.io.IOException;

@@ -1,5 +1,6 @@
 package amem.pipeline.hooks;
 
+import amem.datasets.npy.NpyDtype;
 import java.util.List;
 
 /**

@@ -1,5 +1,6 @@
 package amem.pipeline.hooks;
 
+import amem.datasets.npy.NpyDtype;
 import amem.datasets.store.TokenStore;
 import amem.models.LanguageModels;
 import amem.models.ModelConfig;

@@ -1,5 +1,7 @@
 package amem.pipeline.hooks;
 
+import amem.datasets.npy.HalfPrecision;
+import amem.datasets.npy.NpyDtype;
 import amem.models.HookPoint;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -45,7 +47,7 @@ public final class InMemoryActivations implements ActivationSink {
             for (int r = 0; r < batch.count(); r++) {
                 float[] row = new float[width];
                 for (int c = 0; c < width; c++) {
-                    row[c] = dtype == NpyDtype.FLOAT16 ? Float16.toFloat(data.getShort()) : data.getFloat();
+                    row[c] = dtype == NpyDtype.FLOAT16 ? HalfPrecision.float16ToFloat(data.getShort()) : data.getFloat();
                 }
                 rows.add(row);
             }

@@ -1,8 +1,8 @@
 package amem.pipeline.hooks;
 
 import amem.datasets.store.TokenStore;
-import amem.pipeline.train.ModelSession;
-import amem.pipeline.train.TrainingObserver;
+import amem.pipeline.session.ModelSession;
+import amem.pipeline.session.TrainingObserver;
 import java.io.Closeable;
 import java.io.IOException;
 import java.nio.file.Path;

@@ -3,6 +3,7 @@ package amem.pipeline.report;
 import ai.djl.Device;
 import ai.djl.ndarray.NDManager;
 import amem.pipeline.analysis.EnergyLandscape;
+import amem.pipeline.run.AtomicFiles;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -11,10 +12,8 @@ import java.nio.file.StandardCopyOption;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.stream.Collectors;
-import java.util.stream.Stream;
 
 /**
  * Writes one self-contained HTML report (XHTML, charts embedded as {@code data:} URIs, no scripts, no network) for
@@ -79,7 +78,7 @@ public final class ReportWriter {
             Files.move(pageTemp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
             return new Result(target, List.copyOf(charts));
         } finally {
-            deleteTree(staging);
+            AtomicFiles.deleteTree(staging);
         }
     }
 
@@ -157,17 +156,6 @@ public final class ReportWriter {
             html.open("li").element("a", s[1], "href", "#" + s[0]).close("li");
         }
         html.close("ul").close("nav");
-    }
-
-    static void deleteTree(Path root) throws IOException {
-        if (!Files.exists(root)) {
-            return;
-        }
-        try (Stream<Path> walk = Files.walk(root)) {
-            for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(p);
-            }
-        }
     }
 
     /** The page's style sheet (no quotes, ampersands or angle brackets: it is inserted as it is). */

@@ -11,9 +11,14 @@ import java.nio.file.StandardOpenOption;
 import java.security.DigestInputStream;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.Comparator;
 import java.util.HexFormat;
+import java.util.stream.Stream;
 
-/** Small helpers for writing files so that a reader never sees a half-written one. */
+/**
+ * Small helpers for writing files so that a reader never sees a half-written one, and for removing the staging
+ * directories such writes leave behind.
+ */
 public final class AtomicFiles {
 
     private AtomicFiles() {}
@@ -45,5 +50,17 @@ public final class AtomicFiles {
             in.transferTo(java.io.OutputStream.nullOutputStream());
         }
         return HexFormat.of().formatHex(digest.digest());
+    }
+
+    /** Deletes {@code root} and everything below it; nothing happens when it does not exist. */
+    public static void deleteTree(Path root) throws IOException {
+        if (!Files.exists(root)) {
+            return;
+        }
+        try (Stream<Path> walk = Files.walk(root)) {
+            for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
+            }
+        }
     }
 }

@@ -60,7 +60,7 @@ public final class Checkpoints {
         Path temporary = dir.resolve(".tmp-" + name);
         Path target = dir.resolve(name);
         try {
-            deleteRecursively(temporary);
+            AtomicFiles.deleteTree(temporary);
             Files.createDirectories(temporary);
             payload.writeTo(temporary);
 
@@ -78,11 +78,11 @@ public final class Checkpoints {
             Files.writeString(stateFile, GSON.toJson(full) + "\n");
             AtomicFiles.force(stateFile);
 
-            deleteRecursively(target);
+            AtomicFiles.deleteTree(target);
             Files.move(temporary, target, StandardCopyOption.ATOMIC_MOVE);
         } catch (IOException | RuntimeException e) {
             try {
-                deleteRecursively(temporary);
+                AtomicFiles.deleteTree(temporary);
             } catch (IOException cleanup) {
                 e.addSuppressed(cleanup);
             }
@@ -137,7 +137,7 @@ public final class Checkpoints {
             for (Path entry : entries.toList()) {
                 String name = entry.getFileName().toString();
                 if (name.startsWith(".tmp-")) {
-                    deleteRecursively(entry);
+                    AtomicFiles.deleteTree(entry);
                 } else if (name.startsWith(PREFIX) && Files.isDirectory(entry)) {
                     result.add(entry);
                 }
@@ -150,7 +150,7 @@ public final class Checkpoints {
     private void prune() throws IOException {
         List<Path> all = complete();
         for (int i = keep; i < all.size(); i++) {
-            deleteRecursively(all.get(i));
+            AtomicFiles.deleteTree(all.get(i));
         }
     }
 
@@ -159,17 +159,6 @@ public final class Checkpoints {
             channel.force(true);
         } catch (IOException e) {
             // Some file systems cannot sync a directory; the rename itself is still atomic.
-        }
-    }
-
-    static void deleteRecursively(Path path) throws IOException {
-        if (!Files.exists(path)) {
-            return;
-        }
-        try (Stream<Path> walk = Files.walk(path)) {
-            for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
-                Files.delete(p);
-            }
         }
     }
 }

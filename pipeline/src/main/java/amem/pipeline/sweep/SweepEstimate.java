@@ -8,7 +8,7 @@ import amem.models.ParameterCount;
 import amem.pipeline.config.ConfigException;
 import amem.pipeline.config.RunConfig;
 import amem.pipeline.train.MemoryBudget;
-import amem.pipeline.train.ModelConfigs;
+import amem.pipeline.session.ModelConfigs;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

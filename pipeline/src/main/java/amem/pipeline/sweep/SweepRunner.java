@@ -7,7 +7,7 @@ import amem.pipeline.run.RunDirectory;
 import amem.pipeline.run.RunDirectoryException;
 import amem.pipeline.run.RunLock;
 import amem.pipeline.train.Progress;
-import amem.pipeline.train.Trainer;
+import amem.pipeline.train.TrainingLoop;
 import amem.pipeline.train.TrainingFault;
 import amem.pipeline.train.TrainingRun;
 import java.io.IOException;
@@ -29,10 +29,10 @@ public final class SweepRunner {
 
     /** What happened to one cell. */
     public record CellResult(SweepPlan.Cell cell, String action, String status, String message,
-            Trainer.Outcome outcome) {}
+            TrainingLoop.Outcome outcome) {}
 
     /** The whole invocation: per-cell results, and the outcome of a cell interrupted by a signal, if any. */
-    public record Result(List<CellResult> cells, Trainer.Outcome interrupted) {
+    public record Result(List<CellResult> cells, TrainingLoop.Outcome interrupted) {
         public long failed() {
             return cells.stream().filter(c -> c.status().equals("failed")).count();
         }
@@ -74,7 +74,7 @@ public final class SweepRunner {
                     }
                     run = TrainingRun.start(config, dir, progress, options);
                 }
-                Trainer.Outcome outcome = run.outcome();
+                TrainingLoop.Outcome outcome = run.outcome();
                 String action = outcome.finished() ? "trained" : "stopped";
                 result = new CellResult(cell, action, SweepTable.status(dir), "", outcome);
             } catch (TrainingFault e) {
@@ -94,7 +94,7 @@ public final class SweepRunner {
             if (result.status().equals("failed")) {
                 progress.message(where + ": FAILED: " + result.message());
             } else {
-                Trainer.Outcome o = result.outcome();
+                TrainingLoop.Outcome o = result.outcome();
                 progress.message(String.format(Locale.ROOT, "%s: %s at step %d, val loss %.4f (%.0f s)", where,
                         result.status(), o.step(), o.evalValLoss(), o.seconds()));
             }

@@ -8,7 +8,7 @@ import amem.pipeline.analysis.RunFiles;
 import amem.pipeline.analysis.Tables;
 import amem.pipeline.run.RunDirectory;
 import amem.pipeline.train.FaultReport;
-import amem.pipeline.train.ModelConfigs;
+import amem.pipeline.session.ModelConfigs;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

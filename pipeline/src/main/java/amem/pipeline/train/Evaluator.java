@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import amem.datasets.sampling.TokenBatch;
 import amem.models.LmLoss;
+import amem.pipeline.session.ModelSession;
 import java.util.ArrayList;
 import java.util.List;
 

@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import amem.datasets.qf.QfTaskSet;
+import amem.pipeline.session.ModelSession;
 import java.util.ArrayList;
 import java.util.List;
 

@@ -9,7 +9,7 @@ public record TrainSettings(
         int batchSize,
         int gradAccum,
         LrSchedule schedule,
-        AdamW.Settings optimizer,
+        TorchAdamW.Settings optimizer,
         double gradClip,
         long evalInterval,
         int evalBatches,
@@ -52,7 +52,7 @@ public record TrainSettings(
                     config.getDouble("train.min_lr"),
                     config.getLong("train.warmup_steps"),
                     decaySteps == 0 ? Math.max(steps, config.getLong("train.warmup_steps")) : decaySteps);
-            AdamW.Settings optimizer = new AdamW.Settings(
+            TorchAdamW.Settings optimizer = new TorchAdamW.Settings(
                     config.getDouble("train.beta1"),
                     config.getDouble("train.beta2"),
                     config.getDouble("train.eps"),

@@ -9,6 +9,10 @@ import amem.pipeline.hooks.TrainingHooks;
 import amem.pipeline.run.Checkpoints;
 import amem.pipeline.run.RunDirectory;
 import amem.pipeline.run.RunLock;
+import amem.pipeline.session.DeviceSpec;
+import amem.pipeline.session.ModelConfigs;
+import amem.pipeline.session.ModelSession;
+import amem.pipeline.session.TrainingObserver;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
@@ -25,7 +29,7 @@ import java.util.Set;
 /**
  * Starts or resumes a training run: checks the whole configuration (keys, shapes, data, memory) before anything
  * is written, locks the run directory against other processes, sets up the model, the optimizer and the data,
- * and hands over to the {@link Trainer}.
+ * and hands over to the {@link TrainingLoop}.
  */
 public final class TrainingRun {
 
@@ -71,7 +75,7 @@ public final class TrainingRun {
     }
 
     /** The result of a start or resume. */
-    public record Result(Path runDir, Trainer.Outcome outcome) {}
+    public record Result(Path runDir, TrainingLoop.Outcome outcome) {}
 
     private TrainingRun() {}
 
@@ -98,7 +102,7 @@ public final class TrainingRun {
                 progress.message(String.format("training %s: %s, %,d parameters, %s sampler, device %s",
                         runDir, modelConfig.architecture().key(), info.getAsJsonObject("parameters").get("total").getAsLong(),
                         data.lines() ? "line" : "window", device));
-                AdamW optimizer = new AdamW(model.parameters(), model.manager(), settings.optimizer());
+                TorchAdamW optimizer = new TorchAdamW(model.parameters(), model.manager(), settings.optimizer());
                 return train(run, settings, hooks, model, data, optimizer, progress, 0, 0, BatchSchedule.identity(),
                         options);
             }
@@ -149,7 +153,7 @@ public final class TrainingRun {
                         // Parameters first: the optimizer's moments must be built against the loaded arrays.
                         TrainingState.loadParameters(checkpoint.get(), model);
                     }
-                    AdamW optimizer = new AdamW(model.parameters(), model.manager(), settings.optimizer());
+                    TorchAdamW optimizer = new TorchAdamW(model.parameters(), model.manager(), settings.optimizer());
                     if (checkpoint.isPresent()) {
                         Checkpoints.Checkpoint found = checkpoint.get();
                         TrainingState.loadOptimizer(found, model, optimizer);
@@ -170,15 +174,15 @@ public final class TrainingRun {
     }
 
     private static Result train(RunDirectory run, TrainSettings settings, HookSettings hooks, ModelSession model,
-            TrainingData data, AdamW optimizer, Progress progress, long step, long tokens, BatchSchedule schedule,
+            TrainingData data, TorchAdamW optimizer, Progress progress, long step, long tokens, BatchSchedule schedule,
             Options options) throws IOException {
-        Trainer trainer = new Trainer(
+        TrainingLoop trainer = new TrainingLoop(
                 run, settings, model, data, optimizer, progress, step, tokens, schedule, options.stop());
         options.observers().forEach(trainer::addObserver);
         if (!options.checkpoints()) {
             trainer.disableCheckpoints();
         }
-        Trainer.Outcome outcome;
+        TrainingLoop.Outcome outcome;
         try (TrainingHooks observers = TrainingHooks.open(hooks, run.root(), step, model, data.store(), progress::message)) {
             observers.observers().forEach(trainer::addObserver);
             outcome = trainer.run(options.pauseAt());

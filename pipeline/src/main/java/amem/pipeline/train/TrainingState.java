@@ -2,6 +2,7 @@ package amem.pipeline.train;
 
 import ai.djl.ndarray.NDManager;
 import amem.pipeline.run.Checkpoints;
+import amem.pipeline.session.ModelSession;
 import com.google.gson.JsonObject;
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
@@ -23,7 +24,7 @@ final class TrainingState {
     private TrainingState() {}
 
     /** Writes checkpoint {@code step} atomically (see {@link Checkpoints#save}). */
-    static void save(Checkpoints checkpoints, long step, JsonObject counters, ModelSession model, AdamW optimizer)
+    static void save(Checkpoints checkpoints, long step, JsonObject counters, ModelSession model, TorchAdamW optimizer)
             throws IOException {
         JsonObject state = counters.deepCopy();
         state.addProperty("optimizer_step", optimizer.step());
@@ -42,7 +43,7 @@ final class TrainingState {
     }
 
     /** Loads the optimizer state of a verified checkpoint. */
-    static void loadOptimizer(Checkpoints.Checkpoint checkpoint, ModelSession model, AdamW optimizer) throws IOException {
+    static void loadOptimizer(Checkpoints.Checkpoint checkpoint, ModelSession model, TorchAdamW optimizer) throws IOException {
         try (InputStream in = new BufferedInputStream(Files.newInputStream(checkpoint.file(OPTIMIZER_FILE)));
                 NDManager scratch = model.manager().newSubManager()) {
             optimizer.load(in, scratch);

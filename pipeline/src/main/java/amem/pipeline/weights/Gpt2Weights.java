@@ -9,7 +9,7 @@ import amem.models.Architecture;
 import amem.models.LanguageModels;
 import amem.models.ModelConfig;
 import amem.pipeline.run.AtomicFiles;
-import amem.pipeline.train.ModelSession;
+import amem.pipeline.session.ModelSession;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

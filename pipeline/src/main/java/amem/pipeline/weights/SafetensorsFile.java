@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import amem.datasets.npy.HalfPrecision;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParseException;
@@ -255,7 +256,7 @@ public final class SafetensorsFile implements Closeable {
         java.nio.ShortBuffer in = halves.asShortBuffer();
         java.nio.FloatBuffer floats = out.asFloatBuffer();
         for (int i = 0; i < n; i++) {
-            floats.put(Float.intBitsToFloat((in.get(i) & 0xffff) << 16));
+            floats.put(HalfPrecision.bfloat16ToFloat(in.get(i)));
         }
         return out;
     }

@@ -86,7 +86,7 @@ class RadiusAnalysisTest {
         // rows 0 and 1 are the same token position recorded twice (identical vectors); they must not pair up
         float[][] points = {{0, 0}, {0, 0}, {3, 0}, {0, 4}};
         Path acts = SyntheticActivations.at(dir.resolve("acts")).hook("hook_embed", points).float16().write();
-        NpyWriter.longs(acts.resolve("offsets.npy"), new long[] {7, 7, 8, 9});
+        NpyFiles.longs(acts.resolve("offsets.npy"), new long[] {7, 7, 8, 9});
         ActivationSet set = ActivationSet.open(acts);
         RowKeys keys = RowKeys.of(set, set.hooks().get(0));
         assertTrue(keys.source().contains("offsets.npy"), keys.source());
@@ -122,12 +122,12 @@ class RadiusAnalysisTest {
         assertTrue(empty.getMessage().contains("shard-00000.npy"), empty.getMessage());
 
         Path widths = SyntheticActivations.at(dir.resolve("widths")).hook("hook_embed", new float[][] {{1, 2}}).write();
-        NpyWriter.floats(widths.resolve("hook_embed/shard-00001.npy"), new float[][] {{1, 2, 3}});
+        NpyFiles.floats(widths.resolve("hook_embed/shard-00001.npy"), new float[][] {{1, 2, 3}});
         AnalysisInputException width = assertThrows(AnalysisInputException.class, () -> ActivationSet.open(widths));
         assertTrue(width.getMessage().contains("shard-00001.npy") && width.getMessage().contains("dimension 3"), width.getMessage());
 
         Path gap = SyntheticActivations.at(dir.resolve("gap")).hook("hook_embed", new float[][] {{1, 2}}).write();
-        NpyWriter.floats(gap.resolve("hook_embed/shard-00002.npy"), new float[][] {{1, 2}});
+        NpyFiles.floats(gap.resolve("hook_embed/shard-00002.npy"), new float[][] {{1, 2}});
         AnalysisInputException numbering = assertThrows(AnalysisInputException.class, () -> ActivationSet.open(gap));
         assertTrue(numbering.getMessage().contains("missing"), numbering.getMessage());
 
@@ -138,7 +138,7 @@ class RadiusAnalysisTest {
         assertTrue(notFinite.getMessage().contains("shard-00000.npy row 1"), notFinite.getMessage());
 
         Path ids = SyntheticActivations.at(dir.resolve("ids")).hook("hook_embed", new float[][] {{1, 2}, {3, 4}}).write();
-        NpyWriter.longs(ids.resolve("hook_embed/offsets.npy"), new long[] {1, 2, 3});
+        NpyFiles.longs(ids.resolve("hook_embed/offsets.npy"), new long[] {1, 2, 3});
         ActivationSet idSet = ActivationSet.open(ids);
         AnalysisInputException count = assertThrows(AnalysisInputException.class, () -> RowKeys.of(idSet, idSet.hooks().get(0)));
         assertTrue(count.getMessage().contains("3 entries") && count.getMessage().contains("2 vectors"), count.getMessage());

@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import ai.djl.Device;
 import ai.djl.ndarray.NDManager;
+import amem.datasets.npy.NpyDtype;
+import amem.datasets.npy.NpyWriter;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -35,13 +37,13 @@ class RadiusScaleTest {
         float[] row = new float[n];
         for (int shard = 0, start = 0; start < count; shard++, start += perShard) {
             int rows = Math.min(perShard, count - start);
-            try (NpyWriter writer = NpyWriter.matrix(hookDir.resolve(String.format("shard-%05d.npy", shard)),
-                    NpyDtype.FLOAT32, rows, n)) {
+            try (NpyWriter writer = new NpyWriter(hookDir.resolve(String.format("shard-%05d.npy", shard)),
+                    NpyDtype.FLOAT32, n)) {
                 for (int r = 0; r < rows; r++) {
                     for (int d = 0; d < n; d++) {
                         row[d] = (float) (random.nextDouble() * 2 - 1);
                     }
-                    writer.row(row);
+                    NpyFiles.appendRow(writer, NpyDtype.FLOAT32, row);
                 }
             }
         }

@@ -1,5 +1,7 @@
 package amem.pipeline.analysis;
 
+import amem.datasets.npy.NpyDtype;
+import amem.datasets.npy.NpyWriter;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -47,9 +49,9 @@ public final class SyntheticActivations {
             for (int start = 0; start < rows.length; start += shardRows, shard++) {
                 int end = Math.min(rows.length, start + shardRows);
                 Path file = hookDir.resolve(String.format("shard-%05d.npy", shard));
-                try (NpyWriter writer = NpyWriter.matrix(file, dtype, end - start, rows[0].length)) {
+                try (NpyWriter writer = new NpyWriter(file, dtype, rows[0].length)) {
                     for (int r = start; r < end; r++) {
-                        writer.row(rows[r]);
+                        NpyFiles.appendRow(writer, dtype, rows[r]);
                     }
                 }
             }

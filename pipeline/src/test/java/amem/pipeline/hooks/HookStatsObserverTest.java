@@ -10,7 +10,7 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Parameter;
 import amem.models.HookPoints;
 import amem.models.ModelConfig;
-import amem.pipeline.train.ModelSession;
+import amem.pipeline.session.ModelSession;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;

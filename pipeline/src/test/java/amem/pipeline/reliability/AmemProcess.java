@@ -35,7 +35,7 @@ final class AmemProcess implements AutoCloseable {
                 "-Xmx1g",
                 "-cp", System.getProperty("java.class.path"),
                 "-Dai.djl.offline=true",
-                "-Dorg.slf4j.simpleLogger.log.amem.pipeline.train.Trainer=debug",
+                "-Dorg.slf4j.simpleLogger.log.amem.pipeline.train.TrainingLoop=debug",
                 "-Dorg.slf4j.simpleLogger.log.ai.djl.util.cuda.CudaUtils=error",
                 "amem.pipeline.cli.AmemCli"));
         java.addAll(List.of(args));

@@ -62,7 +62,7 @@ class KillResumeTest {
                 String line = amem.awaitLine(l -> l.contains(phase) && ++seen[0] == occurrence, 120);
                 amem.kill();
                 boolean midWrite = hasTemporaryCheckpoint(run);
-                report.add("killed at \"" + line.replaceAll(".*Trainer - ", "") + "\"" + (midWrite ? " (mid-write)" : ""));
+                report.add("killed at \"" + line.replaceAll(".*TrainingLoop - ", "") + "\"" + (midWrite ? " (mid-write)" : ""));
             }
             assertFalse(Files.exists(run.resolve("DONE")));
             for (Path checkpoint : checkpointDirs(run)) {

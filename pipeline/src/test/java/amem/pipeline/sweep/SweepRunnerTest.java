@@ -9,7 +9,7 @@ import amem.datasets.store.TokenStore;
 import amem.models.ParameterCount;
 import amem.pipeline.analysis.Tables;
 import amem.pipeline.config.RunConfig;
-import amem.pipeline.train.ModelConfigs;
+import amem.pipeline.session.ModelConfigs;
 import amem.pipeline.train.Progress;
 import amem.pipeline.train.TinyQf;
 import amem.pipeline.train.TrainingRun;

@@ -10,6 +10,7 @@ import amem.datasets.qf.QfStoreBuilder;
 import amem.datasets.qf.QfTaskSet;
 import amem.datasets.store.TokenStore;
 import amem.models.ModelConfig;
+import amem.pipeline.session.ModelSession;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;

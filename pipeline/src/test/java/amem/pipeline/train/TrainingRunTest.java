@@ -8,6 +8,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import amem.pipeline.config.ConfigException;
 import amem.pipeline.config.RunConfig;
 import amem.pipeline.run.RunDirectoryException;
+import amem.pipeline.session.ModelSession;
+import amem.pipeline.session.TrainingObserver;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import java.io.ByteArrayOutputStream;

@@ -15,9 +15,9 @@ import java.util.Map;
 
 /**
  * AdamW with the semantics of {@code torch.optim.AdamW}, which DJL's own {@code Optimizer.adamW} does not have
- * (see notes/djl.md): decoupled weight decay {@code p ← p·(1 − lr·wd)} applied only to parameters with at least
- * two dimensions (matrices and embeddings, as nanoGPT does), and epsilon added to the bias-corrected
- * {@code sqrt(v̂)}:
+ * (see notes/djl.md; hence the name, which also imports beside DJL's {@code ai.djl.training.optimizer.AdamW}):
+ * decoupled weight decay {@code p ← p·(1 − lr·wd)} applied only to parameters with at least two dimensions
+ * (matrices and embeddings, as nanoGPT does), and epsilon added to the bias-corrected {@code sqrt(v̂)}:
  *
  * <pre>
  *   m ← β1·m + (1−β1)·g        v ← β2·v + (1−β2)·g²
@@ -32,7 +32,7 @@ import java.util.Map;
  * <p>State (both moments and the step count) is saved and restored with {@link #save}/{@link #load}, so a
  * resumed run continues exactly.
  */
-public final class AdamW {
+public final class TorchAdamW {
 
     /** Hyper-parameters; {@code weightDecay} applies to ≥2-D parameters only. */
     public record Settings(double beta1, double beta2, double eps, double weightDecay) {
@@ -64,7 +64,7 @@ public final class AdamW {
      *     replaced afterwards)
      * @param stateManager the long-lived manager that owns the moments
      */
-    public AdamW(Map<String, Parameter> parameters, NDManager stateManager, Settings settings) {
+    public TorchAdamW(Map<String, Parameter> parameters, NDManager stateManager, Settings settings) {
         this.settings = settings;
         for (Map.Entry<String, Parameter> entry : parameters.entrySet()) {
             NDArray weight = entry.getValue().getArray();

@@ -1,4 +1,4 @@
-package amem.pipeline.hooks;
+package amem.datasets.npy;
 
 import java.io.Closeable;
 import java.io.IOException;
@@ -79,14 +79,9 @@ public final class NpyWriter implements Closeable {
         return file;
     }
 
-    /** The shape as NumPy writes it: {@code (rows,)} or {@code (rows, width)}. */
-    static String shape(long rows, long width) {
-        return width == 0 ? "(" + rows + ",)" : "(" + rows + ", " + width + ")";
-    }
-
     private void writeHeader() throws IOException {
         String dict = String.format(Locale.ROOT, "{'descr': '%s', 'fortran_order': False, 'shape': %s, }",
-                dtype.descr(), shape(rows, width));
+                dtype.descr(), width == 0 ? NpyHeader.shapeText(rows) : NpyHeader.shapeText(rows, width));
         int textBytes = HEADER_BYTES - 10;
         if (dict.length() + 1 > textBytes) {
             throw new IllegalStateException("npy header too long: " + dict);

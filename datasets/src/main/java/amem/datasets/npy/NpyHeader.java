@@ -1,4 +1,4 @@
-package amem.pipeline.analysis;
+package amem.datasets.npy;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -39,7 +39,7 @@ public record NpyHeader(Path file, String descr, NpyDtype dtype, boolean fortran
             byte[] magic = new byte[6];
             prefix.get(0, magic);
             if (!Arrays.equals(magic, MAGIC)) {
-                throw new AnalysisInputException(file + ": not a NumPy .npy file (missing the \\x93NUMPY magic)");
+                throw new NpyFormatException(file + ": not a NumPy .npy file (missing the \\x93NUMPY magic)");
             }
             int major = prefix.get(6) & 0xff;
             int headerLength;
@@ -50,22 +50,22 @@ public record NpyHeader(Path file, String descr, NpyDtype dtype, boolean fortran
             } else if (major == 2 || major == 3) {
                 long length = prefix.getInt(8) & 0xffffffffL;
                 if (length > 1 << 20) {
-                    throw new AnalysisInputException(file + ": .npy header length " + length + " is implausible");
+                    throw new NpyFormatException(file + ": .npy header length " + length + " is implausible");
                 }
                 headerLength = (int) length;
                 headerStart = 12;
             } else {
-                throw new AnalysisInputException(file + ": unsupported .npy format version " + major + "."
+                throw new NpyFormatException(file + ": unsupported .npy format version " + major + "."
                         + (prefix.get(7) & 0xff) + " (expected 1.0, 2.0 or 3.0)");
             }
             ByteBuffer dict = ByteBuffer.allocate(headerLength);
             readFully(channel, dict, headerStart, file);
             String text = new String(dict.array(), major == 3 ? StandardCharsets.UTF_8 : StandardCharsets.ISO_8859_1);
             NpyHeader header = parse(file, text, headerStart + headerLength);
-            long expected = header.dataOffset + header.elementCount() * header.dtype.size();
+            long expected = header.dataOffset + header.elementCount() * header.dtype.bytes();
             long actual = channel.size();
             if (actual != expected) {
-                throw new AnalysisInputException(String.format(Locale.ROOT,
+                throw new NpyFormatException(String.format(Locale.ROOT,
                         "%s: %s: header declares shape %s of '%s' (%d data bytes after a %d-byte header) but the file has %d bytes",
                         file, actual < expected ? "truncated" : "trailing bytes", header.shapeText(), header.descr,
                         expected - header.dataOffset, header.dataOffset, actual));
@@ -75,12 +75,12 @@ public record NpyHeader(Path file, String descr, NpyDtype dtype, boolean fortran
     }
 
     /** Parses the dict literal of a header; {@code dataOffset} is where the data starts. */
-    static NpyHeader parse(Path file, String dict, long dataOffset) throws AnalysisInputException {
+    static NpyHeader parse(Path file, String dict, long dataOffset) throws NpyFormatException {
         Matcher descr = DESCR.matcher(dict);
         Matcher fortran = FORTRAN.matcher(dict);
         Matcher shape = SHAPE.matcher(dict);
         if (!descr.find() || !fortran.find() || !shape.find()) {
-            throw new AnalysisInputException(file + ": .npy header lacks 'descr', 'fortran_order' or 'shape': " + dict.trim());
+            throw new NpyFormatException(file + ": .npy header lacks 'descr', 'fortran_order' or 'shape': " + dict.trim());
         }
         NpyDtype dtype = NpyDtype.parse(descr.group(1), file);
         String[] parts = shape.group(1).split(",");
@@ -94,7 +94,7 @@ public record NpyHeader(Path file, String descr, NpyDtype dtype, boolean fortran
         }).toArray();
         for (long d : dims) {
             if (d < 0) {
-                throw new AnalysisInputException(file + ": .npy shape (" + shape.group(1) + ") is not a tuple of sizes");
+                throw new NpyFormatException(file + ": .npy shape (" + shape.group(1) + ") is not a tuple of sizes");
             }
         }
         return new NpyHeader(file, descr.group(1), dtype, fortran.group(1).equals("True"), dims, dataOffset);
@@ -105,7 +105,7 @@ public record NpyHeader(Path file, String descr, NpyDtype dtype, boolean fortran
         while (buffer.hasRemaining()) {
             int read = channel.read(buffer, at);
             if (read < 0) {
-                throw new AnalysisInputException(file + ": truncated .npy header");
+                throw new NpyFormatException(file + ": truncated .npy header");
             }
             at += read;
         }
@@ -114,7 +114,7 @@ public record NpyHeader(Path file, String descr, NpyDtype dtype, boolean fortran
 
     /** The byte order of the data. */
     public ByteOrder order() {
-        return NpyDtype.bigEndian(descr) ? ByteOrder.BIG_ENDIAN : ByteOrder.LITTLE_ENDIAN;
+        return descr.startsWith(">") ? ByteOrder.BIG_ENDIAN : ByteOrder.LITTLE_ENDIAN;
     }
 
     /** Product of the dimensions. */
@@ -142,6 +142,11 @@ public record NpyHeader(Path file, String descr, NpyDtype dtype, boolean fortran
 
     /** The shape as NumPy prints it, e.g. {@code (1000, 64)}. */
     public String shapeText() {
+        return shapeText(shape);
+    }
+
+    /** A shape as NumPy prints it: {@code (5,)}, {@code (1000, 64)}, {@code ()}. */
+    static String shapeText(long... shape) {
         if (shape.length == 1) {
             return "(" + shape[0] + ",)";
         }
@@ -153,22 +158,22 @@ public record NpyHeader(Path file, String descr, NpyDtype dtype, boolean fortran
     }
 
     /** Fails unless the array is a C-order matrix (vectors × width). */
-    public void requireMatrix() throws AnalysisInputException {
+    public void requireMatrix() throws NpyFormatException {
         if (shape.length != 2) {
-            throw new AnalysisInputException(file + ": expected a 2-D array (vectors, n) but the shape is " + shapeText());
+            throw new NpyFormatException(file + ": expected a 2-D array (vectors, n) but the shape is " + shapeText());
         }
         if (fortranOrder) {
-            throw new AnalysisInputException(file + ": Fortran-order arrays are not supported (save with C order)");
+            throw new NpyFormatException(file + ": Fortran-order arrays are not supported (save with C order)");
         }
         if (!dtype.isFloat()) {
-            throw new AnalysisInputException(file + ": expected float32 or float16 vectors but the dtype is '" + descr + "'");
+            throw new NpyFormatException(file + ": expected float32 or float16 vectors but the dtype is '" + descr + "'");
         }
     }
 
     /** Fails unless the array is 1-D integer data (token ids, positions, document ids). */
-    public void requireIntegerVector() throws AnalysisInputException {
+    public void requireIntegerVector() throws NpyFormatException {
         if (shape.length != 1 || dtype.isFloat()) {
-            throw new AnalysisInputException(file + ": expected a 1-D integer array but found " + shapeText() + " of '"
+            throw new NpyFormatException(file + ": expected a 1-D integer array but found " + shapeText() + " of '"
                     + descr + "'");
         }
     }

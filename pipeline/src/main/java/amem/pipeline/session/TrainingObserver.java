@@ -1,4 +1,4 @@
-package amem.pipeline.train;
+package amem.pipeline.session;
 
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;

@@ -1,4 +1,5 @@
-package amem.pipeline.train;
+package amem.pipeline.session;
+
 
 /**
  * Where the wall time of one training step went, in nanoseconds, measured on the training thread. On the CPU the

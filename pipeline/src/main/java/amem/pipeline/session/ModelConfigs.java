@@ -1,4 +1,4 @@
-package amem.pipeline.train;
+package amem.pipeline.session;
 
 import amem.models.Architecture;
 import amem.models.ModelConfig;

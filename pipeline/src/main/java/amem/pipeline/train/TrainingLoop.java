@@ -7,13 +7,15 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.nn.Parameter;
 import ai.djl.training.GradientCollector;
-import amem.datasets.sampling.Seeds;
 import amem.datasets.sampling.TokenBatch;
 import amem.models.LmLoss;
 import amem.models.Scalars;
 import amem.pipeline.run.Checkpoints;
 import amem.pipeline.run.CsvLog;
 import amem.pipeline.run.RunDirectory;
+import amem.pipeline.session.ModelSession;
+import amem.pipeline.session.StepTimings;
+import amem.pipeline.session.TrainingObserver;
 import com.google.gson.JsonObject;
 import java.io.IOException;
 import java.util.LinkedHashMap;
@@ -21,7 +23,7 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * The training loop. Each step: gradients of {@code grad_accum} micro-batches accumulate, the global gradient
+ * The training loop (named so that it imports beside DJL's {@code ai.djl.training.Trainer}). Each step: gradients of {@code grad_accum} micro-batches accumulate, the global gradient
  * norm is computed on the device, the loss and the norm come to the host in one transfer, the update is skipped
  * and the run stopped if either is not finite, otherwise clipping and AdamW are applied in one fused native call
  * per parameter. Every array a step creates lives in a sub-manager closed with the step.
@@ -29,7 +31,7 @@ import java.util.Locale;
  * <p>All randomness is a function of the seed and the step (batches: the sampler's index; dropout: the engine
  * RNG reseeded every step), so a run resumed from a checkpoint repeats exactly what the uninterrupted run does.
  */
-public final class Trainer {
+public final class TrainingLoop {
 
     /**
      * How a call to {@link #run} ended: the last step's batch loss (NaN when this call trained no step), the last
@@ -39,13 +41,13 @@ public final class Trainer {
     public record Outcome(long step, boolean finished, double lastTrainLoss, double evalTrainLoss, double evalValLoss,
             double seconds, String stoppedBy, long evalStep) {}
 
-    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(Trainer.class);
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(TrainingLoop.class);
 
     private final RunDirectory run;
     private final TrainSettings settings;
     private final ModelSession model;
     private final TrainingData data;
-    private final AdamW optimizer;
+    private final TorchAdamW optimizer;
     private final Progress progress;
     private final LinkedHashMap<String, Parameter> parameters;
     private final Evaluator evaluator;
@@ -68,8 +70,8 @@ public final class Trainer {
      * @param schedule which sampler batch each micro-batch draws (bad batches skipped)
      * @param stop asks the loop to write a checkpoint and return between steps (Ctrl-C)
      */
-    public Trainer(RunDirectory run, TrainSettings settings, ModelSession model, TrainingData data, AdamW optimizer,
-            Progress progress, long step, long tokens, BatchSchedule schedule, StopSignal stop) {
+    public TrainingLoop(RunDirectory run, TrainSettings settings, ModelSession model, TrainingData data,
+            TorchAdamW optimizer, Progress progress, long step, long tokens, BatchSchedule schedule, StopSignal stop) {
         this.run = run;
         this.settings = settings;
         this.model = model;
@@ -188,7 +190,7 @@ public final class Trainer {
         LOG.debug("step begin {}", step + 1);
         Engine engine = Engine.getInstance();
         // Dropout draws from the engine RNG; reseeding per step makes it a function of (seed, step).
-        engine.setRandomSeed(engineSeed(settings.seed(), step));
+        engine.setRandomSeed(ModelSession.engineSeed(settings.seed(), step));
         int accumulation = settings.gradAccum();
         for (TrainingObserver observer : observers) {
             observer.beforeStep(step + 1, model);
@@ -294,11 +296,5 @@ public final class Trainer {
                     + "free some space and continue with `amem train --resume " + run.root() + "`", e);
         }
         LOG.debug("checkpoint end step {}", step);
-    }
-
-    /** The engine takes an int seed: fold the 64-bit mix of (seed, step) into 32 bits. */
-    static int engineSeed(long seed, long step) {
-        long mixed = Seeds.mix(seed, step);
-        return (int) (mixed ^ (mixed >>> 32));
     }
 }

@@ -1,4 +1,4 @@
-package amem.pipeline.train;
+package amem.pipeline.session;
 
 import ai.djl.Device;
 import ai.djl.MalformedModelException;
@@ -10,6 +10,7 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Parameter;
 import ai.djl.training.ParameterStore;
+import amem.datasets.sampling.Seeds;
 import amem.models.LanguageModel;
 import amem.models.LanguageModels;
 import amem.models.ModelConfig;
@@ -44,7 +45,7 @@ public final class ModelSession implements AutoCloseable {
         Model model = Model.newInstance("amem", device, "PyTorch");
         LanguageModel network = LanguageModels.create(config);
         model.setBlock(network);
-        Engine.getInstance().setRandomSeed(Trainer.engineSeed(seed, -1));
+        Engine.getInstance().setRandomSeed(engineSeed(seed, -1));
         network.initialize(model.getNDManager(), DataType.FLOAT32, new Shape(1, config.contextLength()));
         return new ModelSession(model, network, device);
     }
@@ -100,5 +101,16 @@ public final class ModelSession implements AutoCloseable {
     @Override
     public void close() {
         model.close();
+    }
+
+    /**
+     * The engine's RNG seed for step {@code step} of a run seeded with {@code seed} ({@code -1}: parameter
+     * initialisation). The engine takes an int seed: fold the 64-bit mix of (seed, step) into 32 bits. The training
+     * loop reseeds with it before every step, so dropout masks depend on (seed, step) only and a resumed run repeats
+     * them exactly.
+     */
+    public static int engineSeed(long seed, long step) {
+        long mixed = Seeds.mix(seed, step);
+        return (int) (mixed ^ (mixed >>> 32));
     }
 }

@@ -1,4 +1,4 @@
-package amem.pipeline.analysis;
+package amem.datasets.npy;
 
 import java.io.Closeable;
 import java.io.IOException;
@@ -23,7 +23,7 @@ public final class NpyReader implements Closeable {
     private NpyReader(NpyHeader header, FileChannel channel) {
         this.header = header;
         this.channel = channel;
-        this.rowBytes = Math.toIntExact(header.rowLength() * header.dtype().size());
+        this.rowBytes = Math.toIntExact(header.rowLength() * header.dtype().bytes());
     }
 
     /** Opens {@code file}, checking its header and size. */
@@ -70,7 +70,7 @@ public final class NpyReader implements Closeable {
         header.requireIntegerVector();
         int count = Math.toIntExact(header.rows());
         long[] values = new long[count];
-        int size = header.dtype().size();
+        int size = header.dtype().bytes();
         int perRead = BUFFER_BYTES / size;
         for (int done = 0; done < count; ) {
             int n = Math.min(perRead, count - done);
@@ -92,7 +92,7 @@ public final class NpyReader implements Closeable {
         while (buffer.hasRemaining()) {
             int read = channel.read(buffer, at);
             if (read < 0) {
-                throw new AnalysisInputException(header.file() + ": unexpected end of file at byte " + at);
+                throw new NpyFormatException(header.file() + ": unexpected end of file at byte " + at);
             }
             at += read;
         }

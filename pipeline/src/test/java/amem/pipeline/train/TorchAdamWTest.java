@@ -16,7 +16,7 @@ import java.util.LinkedHashMap;
 import org.junit.jupiter.api.Test;
 
 /** Our AdamW against a hand computation of {@code torch.optim.AdamW}'s update rule, in double precision. */
-class AdamWTest {
+class TorchAdamWTest {
 
     private static final double BETA1 = 0.9;
     private static final double BETA2 = 0.95;
@@ -40,7 +40,7 @@ class AdamWTest {
     void matchesTorchAdamWHandComputation() {
         try (NDManager manager = NDManager.newBaseManager()) {
             LinkedHashMap<String, Parameter> parameters = parameters(manager);
-            AdamW optimizer = new AdamW(parameters, manager, new AdamW.Settings(BETA1, BETA2, EPS, WD));
+            TorchAdamW optimizer = new TorchAdamW(parameters, manager, new TorchAdamW.Settings(BETA1, BETA2, EPS, WD));
             assertTrue(optimizer.decays("h.0.mlp.c_fc.weight"));
             assertFalse(optimizer.decays("h.0.mlp.c_fc.bias"));
             for (int t = 0; t < LRS.length; t++) {
@@ -58,7 +58,7 @@ class AdamWTest {
     void stateSavedAndRestoredContinuesIdentically() throws Exception {
         try (NDManager manager = NDManager.newBaseManager()) {
             LinkedHashMap<String, Parameter> first = parameters(manager);
-            AdamW a = new AdamW(first, manager, new AdamW.Settings(BETA1, BETA2, EPS, WD));
+            TorchAdamW a = new TorchAdamW(first, manager, new TorchAdamW.Settings(BETA1, BETA2, EPS, WD));
             step(a, first, manager, 0);
             step(a, first, manager, 1);
             ByteArrayOutputStream saved = new ByteArrayOutputStream();
@@ -68,7 +68,7 @@ class AdamWTest {
             for (String name : first.keySet()) {
                 first.get(name).getArray().copyTo(second.get(name).getArray());
             }
-            AdamW b = new AdamW(second, manager, new AdamW.Settings(BETA1, BETA2, EPS, WD));
+            TorchAdamW b = new TorchAdamW(second, manager, new TorchAdamW.Settings(BETA1, BETA2, EPS, WD));
             try (NDManager scratch = manager.newSubManager()) {
                 b.load(new ByteArrayInputStream(saved.toByteArray()), scratch);
             }
@@ -81,7 +81,7 @@ class AdamWTest {
         }
     }
 
-    private static void step(AdamW optimizer, LinkedHashMap<String, Parameter> parameters, NDManager manager, int t) {
+    private static void step(TorchAdamW optimizer, LinkedHashMap<String, Parameter> parameters, NDManager manager, int t) {
         try (NDManager scope = manager.newSubManager()) {
             NDList gradients = new NDList(
                     scope.create(MATRIX_GRADS[t], new Shape(2, 3)), scope.create(VECTOR_GRADS[t], new Shape(3)));
