@@ -174,6 +174,25 @@ public final class ActivationSet {
         return hooks.stream().filter(h -> h.name().equals(name)).findFirst();
     }
 
+    /**
+     * The run whose checkpoint recorded the dataset in {@code dir} ({@code amem collect --run} writes it to the
+     * manifest's {@code model.run}), when that directory still holds a run; empty for datasets of Hugging Face
+     * weights or without a manifest. {@code amem analyze --activations} writes its tables into that run, where the
+     * report reads them.
+     */
+    public static Optional<Path> sourceRun(Path dir) throws IOException {
+        JsonObject manifest = readManifest(dir.resolve("manifest.json"));
+        if (manifest == null || !manifest.has("model") || !manifest.get("model").isJsonObject()) {
+            return Optional.empty();
+        }
+        JsonObject model = manifest.getAsJsonObject("model");
+        if (!model.has("run") || !model.get("run").isJsonPrimitive()) {
+            return Optional.empty();
+        }
+        Path run = Path.of(model.get("run").getAsString());
+        return Files.isRegularFile(run.resolve("config.json")) ? Optional.of(run) : Optional.empty();
+    }
+
     /** The parsed manifest, if the directory has one. */
     public Optional<JsonObject> manifest() {
         return Optional.ofNullable(manifest);

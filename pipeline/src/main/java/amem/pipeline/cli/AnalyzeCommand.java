@@ -162,9 +162,15 @@ final class AnalyzeCommand implements Callable<Integer> {
                         engine::manager, AnalyzeCommand::say);
             }
             if (activations != null) {
+                // into the run the activations came from (inside it, or named by their manifest), so that
+                // `amem report RUN` shows the radius; else beside the activations
+                Optional<Path> source = enclosingRun(activations);
+                if (source.isEmpty()) {
+                    source = ActivationSet.sourceRun(activations);
+                }
                 Path target = out != null ? out
-                        : !opened.isEmpty() ? opened.get(0).analysisDir() : enclosingRun(activations)
-                                .map(r -> r.resolve("analysis")).orElse(activations.resolve("analysis"));
+                        : !opened.isEmpty() ? opened.get(0).analysisDir()
+                                : source.map(r -> r.resolve("analysis")).orElse(activations.resolve("analysis"));
                 RunAnalysis.radius(List.of(activations), radius, target, engine.manager(), AnalyzeCommand::say);
                 if (patterns != null) {
                     EnergyAnalysis.Options energy = new EnergyAnalysis.Options(beta, maxQueries, maxVectors, chunk, seed);

@@ -1,7 +1,6 @@
 package amem.pipeline.report;
 
 import amem.pipeline.analysis.EvalLog;
-import amem.pipeline.analysis.HookNames;
 import amem.pipeline.analysis.MetricsLog;
 import java.awt.BasicStroke;
 import java.awt.Color;
@@ -39,11 +38,20 @@ public final class Charts {
 
     private static final BasicStroke DASHED = new BasicStroke(1.5f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 10f,
             new float[] {7f, 5f}, 0f);
+    private static final BasicStroke REFERENCE_DOTTED = new BasicStroke(2.5f, BasicStroke.CAP_ROUND,
+            BasicStroke.JOIN_ROUND, 10f, new float[] {0.5f, 5f}, 0f);
     private static final BasicStroke DOTTED = new BasicStroke(1.5f, BasicStroke.CAP_ROUND, BasicStroke.JOIN_ROUND, 10f,
             new float[] {1.5f, 4f}, 0f);
 
-    /** A horizontal reference line drawn across a chart, e.g. the paper's bound. */
-    public record Reference(String label, double value, Color color) {}
+    /**
+     * A horizontal reference line drawn across a chart, e.g. the paper's bound; {@code dotted} draws it dotted
+     * instead of dashed, so two references close together (the bound 1.0 and an entropy rate of 1.0145) stay apart.
+     */
+    public record Reference(String label, double value, Color color, boolean dotted) {
+        public Reference(String label, double value, Color color) {
+            this(label, value, color, false);
+        }
+    }
 
     /** Plateau and early-stopping marks of one curve. */
     public record Marks(double plateau, long plateauFrom, long plateauTo, long minStep, double minLoss) {}
@@ -82,7 +90,9 @@ public final class Charts {
     public static XYChart loss(String title, MetricsLog metrics, EvalLog eval, String validation, Marks marks,
             List<Reference> references, boolean zoom) {
         XYChart chart = xy(title, "optimizer step", "loss (nats per token)");
-        chart.getStyler().setLegendPosition(Styler.LegendPosition.InsideNE);
+        // below the plot: inside, the legend covered the last evaluations, which short runs have nowhere else
+        chart.getStyler().setLegendPosition(Styler.LegendPosition.OutsideS);
+        chart.getStyler().setLegendLayout(Styler.LegendLayout.Horizontal);
         long lastStep = 1;
         long firstStep = 0;
         for (EvalLog.Series curve : eval.losses()) {
@@ -146,13 +156,19 @@ public final class Charts {
             if (points[0].length == 0) {
                 continue;
             }
-            XYSeries s = chart.addSeries(curve.name() + " (evaluation)", points[0], points[1]);
+            // two evaluations joined by a straight line read as a measured curve: below three, points only
+            boolean joined = points[0].length >= 3;
+            XYSeries s = chart.addSeries(curve.name() + (joined ? " (evaluation)" : " (evaluations, not joined)"),
+                    points[0], points[1]);
             Color c = curve.name().equals("train") ? PALETTE[0] : curve.name().equals(validation) ? PALETTE[1]
                     : PALETTE[2 + (colour++ % (PALETTE.length - 2))];
             s.setLineColor(c);
             s.setMarkerColor(c);
             s.setMarker(SeriesMarkers.CIRCLE);
             s.setLineWidth(2f);
+            if (!joined) {
+                s.setLineStyle(org.knowm.xchart.style.lines.SeriesLines.NONE);
+            }
         }
         if (marks != null && !Double.isNaN(marks.plateau())) {
             XYSeries s = chart.addSeries(String.format(Locale.ROOT, "%s plateau %.4f (steps %,d-%,d)", validation,
@@ -163,8 +179,10 @@ public final class Charts {
             s.setLineWidth(9f);
         }
         if (marks != null && marks.minStep() >= firstStep) {
-            XYSeries s = chart.addSeries(String.format(Locale.ROOT, "min %s %.4f at step %,d (early stopping)",
-                    validation, marks.minLoss(), marks.minStep()),
+            // early stopping only where the loss rose after its minimum; a minimum at the last evaluation is not one
+            String what = marks.minStep() < marks.plateauTo() ? "early stopping" : "the last evaluation: still falling";
+            XYSeries s = chart.addSeries(String.format(Locale.ROOT, "min %s %.4f at step %,d (%s)",
+                    validation, marks.minLoss(), marks.minStep(), what),
                     new double[] {marks.minStep(), marks.minStep()}, new double[] {low, high});
             s.setMarker(SeriesMarkers.NONE);
             s.setLineColor(PALETTE[3]);
@@ -287,14 +305,12 @@ public final class Charts {
         chart.getStyler().setDefaultSeriesRenderStyle(CategorySeries.CategorySeriesRenderStyle.Line);
         chart.getStyler().setOverlapped(true); // every series at the category's centre, not side by side
         chart.getStyler().setMarkerSize(6);
-        chart.getStyler().setXAxisLabelRotation(hooks.size() > 10 ? 45 : 0);
+        chart.getStyler().setXAxisLabelRotation(hooks.size() > 4 ? 45 : 0);
         chart.getStyler().setYAxisDecimalPattern("0.###");
-        long blocks = hooks.stream().map(HookNames::layer).filter(l -> l.isPresent()).count();
-        long distinctBlocks = hooks.stream().map(HookNames::layer).filter(l -> l.isPresent())
-                .map(l -> l.getAsInt()).distinct().count();
+        // the hook's own name (less the "hook_" prefixes): bare block numbers 0, 1, 2 did not say which point
         List<String> labels = new ArrayList<>();
         for (String hook : hooks) {
-            labels.add(HookNames.shortLabel(hook, blocks == distinctBlocks));
+            labels.add(hook.replace("hook_", ""));
         }
         for (int i = 0; i < series.size(); i++) {
             List<Double> values = new ArrayList<>();
@@ -365,8 +381,8 @@ public final class Charts {
                 new double[] {from, to}, new double[] {r.value(), r.value()});
         s.setMarker(SeriesMarkers.NONE);
         s.setLineColor(r.color());
-        s.setLineStyle(DASHED);
-        s.setLineWidth(1.5f);
+        s.setLineStyle(r.dotted() ? REFERENCE_DOTTED : DASHED);
+        s.setLineWidth(r.dotted() ? 2.5f : 1.5f);
     }
 
     static double[] toDouble(long[] values) {

@@ -25,14 +25,16 @@ final class LossSection {
 
     private LossSection() {}
 
-    /** The table of all runs, one row each. */
+    /**
+     * The tables of all runs, one row each: what each run is, then its losses against the references. One table of
+     * sixteen columns scrolled sideways at 1,400 px; two of six and eleven fit a laptop screen.
+     */
     static void comparison(Html html, List<RunData> runs) {
         html.open("div", "class", "scroll");
-        html.open("table", "id", "comparison", "class", "numbers");
+        html.open("table", "id", "comparison-runs", "class", "numbers");
         html.open("thead").open("tr");
         for (String head : new String[] {"run", "status", "model", "parameters (non-embedding)", "training tokens",
-            "last step", "final train loss", "final val loss", "min val loss (step)", "val plateau (from step)",
-            "gap to bound", "gap to 2.2", "entropy rate", "gap to entropy", "overfitting gap", "r\u0302 (last hook)"}) {
+            "last step"}) {
             html.element("th", head);
         }
         html.close("tr").close("thead").open("tbody");
@@ -46,6 +48,21 @@ final class LossSection {
                     + Fmt.large(number(run, "parameters.non_embedding")) + ")");
             html.element("td", Fmt.large(number(run, "data.train_tokens")));
             cell(html, Fmt.count(run.lossValue(val, "last_step")), "last_step", val);
+            html.close("tr");
+        }
+        html.close("tbody").close("table");
+        html.open("table", "id", "comparison", "class", "numbers");
+        html.open("thead").open("tr");
+        for (String head : new String[] {"run", "final train loss", "final val loss", "min val loss (step)",
+            "val plateau (from step)", "gap to bound", "gap to 2.2", "entropy rate", "gap to entropy", "overfitting gap",
+            "r\u0302 (last hook)"}) {
+            html.element("th", head);
+        }
+        html.close("tr").close("thead").open("tbody");
+        for (RunData run : runs) {
+            String val = run.validationSplit();
+            html.open("tr", "data-run", run.name(), "data-split", val);
+            html.element("td", run.name());
             cell(html, Fmt.loss(run.lossValue("train", "final_loss")), "final_loss", "train");
             cell(html, Fmt.loss(run.lossValue(val, "final_loss")), "final_loss", val);
             html.open("td");
@@ -91,8 +108,7 @@ final class LossSection {
         if (curves.size() < 2) {
             return;
         }
-        RunData first = runs.get(0);
-        XYChart chart = Charts.comparison(names, curves, references(first));
+        XYChart chart = Charts.comparison(names, curves, comparisonReferences(runs));
         plots.embed(html, Figure.of(chart), "comparison-val-loss",
                 "Validation loss of every run against the optimizer step, with the reference lines.");
     }
@@ -109,10 +125,17 @@ final class LossSection {
                 references, false)), run.name() + "-loss",
                 "Loss of " + run.name() + ": training batches (moving mean), evaluations of each split, the "
                         + val + " plateau and minimum, and the reference lines.");
-        plots.embed(html, Figure.of(Charts.loss(run.name() + ": loss after the first evaluation", metrics, run.eval(),
-                val, marks, references, true)), run.name() + "-loss-zoom",
-                "The same curves from the second evaluation on, scaled to show the approach to the references "
-                        + "(references far outside this range are left out).");
+        long later = run.eval().loss(val).map(curve -> java.util.Arrays.stream(curve.steps()).filter(s -> s > 0).count())
+                .orElse(0L);
+        if (later >= 2) {
+            plots.embed(html, Figure.of(Charts.loss(run.name() + ": loss after the first evaluation", metrics, run.eval(),
+                    val, marks, references, true)), run.name() + "-loss-zoom",
+                    "The same curves from the second evaluation on, scaled to show the approach to the references "
+                            + "(references far outside this range are left out).");
+        } else {
+            html.element("p", "No zoomed chart: the " + val + " split has " + later + " evaluation(s) after step 0,"
+                    + " too few to show an approach (evaluate more often with --set train.eval_interval=N).", "class", "note");
+        }
         lossTable(html, run);
         html.open("p", "class", "note").text(referenceNote(run)).close("p");
         if (run.lossComputed()) {
@@ -220,6 +243,23 @@ final class LossSection {
         return note.toString();
     }
 
+    /**
+     * The reference lines of a comparison: the paper's bound and the large-model loss of the first run, and each
+     * run's own corpus entropy rate labelled with the run, so a Question-Formation entropy line is never drawn as
+     * if it applied to a text-corpus run.
+     */
+    static List<Charts.Reference> comparisonReferences(List<RunData> runs) {
+        List<Charts.Reference> references = new ArrayList<>(references(runs.get(0)));
+        references.removeIf(r -> r.color().equals(ENTROPY));
+        for (RunData run : runs) {
+            double entropy = run.lossValue(run.validationSplit(), "entropy_rate");
+            if (Double.isFinite(entropy)) {
+                references.add(new Charts.Reference("entropy rate of " + run.name() + "'s corpus", entropy, ENTROPY, true));
+            }
+        }
+        return references;
+    }
+
     static List<Charts.Reference> references(RunData run) {
         String val = run.validationSplit();
         List<Charts.Reference> references = new ArrayList<>();
@@ -227,7 +267,7 @@ final class LossSection {
         references.add(new Charts.Reference("large-model loss", run.lossValue(val, "large_model_loss"), LARGE));
         double entropy = run.lossValue(val, "entropy_rate");
         if (Double.isFinite(entropy)) {
-            references.add(new Charts.Reference("entropy rate of the " + val + " lines", entropy, ENTROPY));
+            references.add(new Charts.Reference("entropy rate of the " + val + " lines", entropy, ENTROPY, true));
         }
         references.removeIf(r -> !Double.isFinite(r.value()));
         return references;

@@ -22,6 +22,12 @@ import java.util.stream.Collectors;
  */
 public final class ReportWriter {
 
+    /** The two commands that put a run's radius into its report, as they are pasted. */
+    static String radiusHint(Path runDir) {
+        return "./amem collect --run " + runDir + " --hooks 'blocks.*.hook_resid_post' --tokens 20000, then ./amem analyze "
+                + runDir + ", then ./amem report " + runDir + ".";
+    }
+
     /** Grid points per axis of docs/THEORY.md §1's two-dimensional illustration. */
     static final int LANDSCAPE_POINTS = 121;
 
@@ -118,14 +124,15 @@ public final class ReportWriter {
         }
         if (!anyAccuracy) {
             html.element("p", "No task accuracy in eval.csv (rows with an accuracy column, *_acc columns or *_acc "
-                    + "splits; see README, amem report).", "class", "note");
+                    + "splits; see docs/GUIDE.md, amem report).", "class", "note");
         }
 
         html.element("h2", "Activation geometry (docs/THEORY.md \u00a72)", "id", "geometry");
         for (RunData run : runs) {
             if (!GeometrySection.write(html, run, plots)) {
-                html.element("p", run.name() + ": no analysis/radius.csv. Record activations (amem collect) and run "
-                        + "amem analyze " + run.run().root() + " (or amem analyze --activations DIR).", "class", "note");
+                // commands that work when pasted: collect writes into RUN/activations, where analyze RUN looks
+                html.element("p", run.name() + ": no analysis/radius.csv yet. Record activations and measure them: "
+                        + radiusHint(run.run().root()), "class", "note");
             }
         }
 
@@ -174,6 +181,7 @@ public final class ReportWriter {
                 "thead th { background: #f2f5f9; }",
                 "table.numbers td { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }",
                 "div.scroll { overflow-x: auto; }",
+                "table.numbers th { white-space: normal; vertical-align: bottom; }",
                 "table.numbers td:first-child { text-align: left; }",
                 "table.config th { text-align: left; font-weight: normal; color: #555; background: #fafafa; }",
                 "table.config td { font-family: DejaVu Sans Mono, monospace; }",
