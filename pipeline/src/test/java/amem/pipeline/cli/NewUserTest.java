@@ -133,4 +133,15 @@ class NewUserTest {
                 result.err);
         assertFalse(result.err.contains("missing field"), result.err);
     }
+
+    @Test
+    void sweepEstimateUnitsFollowTheSize() {
+        assertEquals("2.1 TFLOP", SweepCommand.flops(2.1e12));
+        assertEquals("450.0 GFLOP", SweepCommand.flops(4.5e11));
+        assertEquals("10.0 PFLOP", SweepCommand.flops(1e16));
+        assertEquals("4.0 min", SweepCommand.duration(24_000 * 0.010 / 3600)); // scaling-grid-tiny at the 10 ms floor
+        assertEquals("45 s", SweepCommand.duration(45 / 3600.0));
+        assertEquals("3.5 h", SweepCommand.duration(3.5));
+        assertEquals("116.7 days", SweepCommand.duration(2800));
+    }
 }
