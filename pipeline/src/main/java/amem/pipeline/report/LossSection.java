@@ -31,13 +31,8 @@ final class LossSection {
      */
     static void comparison(Html html, List<RunData> runs) {
         html.open("div", "class", "scroll");
-        html.open("table", "id", "comparison-runs", "class", "numbers");
-        html.open("thead").open("tr");
-        for (String head : new String[] {"run", "status", "model", "parameters (non-embedding)", "training tokens",
-            "last step"}) {
-            html.element("th", head);
-        }
-        html.close("tr").close("thead").open("tbody");
+        tableHead(html, "comparison-runs", "run", "status", "model", "parameters (non-embedding)", "training tokens",
+                "last step");
         for (RunData run : runs) {
             String val = run.validationSplit();
             html.open("tr", "data-run", run.name(), "data-split", val);
@@ -51,14 +46,9 @@ final class LossSection {
             html.close("tr");
         }
         html.close("tbody").close("table");
-        html.open("table", "id", "comparison", "class", "numbers");
-        html.open("thead").open("tr");
-        for (String head : new String[] {"run", "final train loss", "final val loss", "min val loss (step)",
-            "val plateau (from step)", "gap to bound", "gap to 2.2", "entropy rate", "gap to entropy", "overfitting gap",
-            "r\u0302 (last hook)"}) {
-            html.element("th", head);
-        }
-        html.close("tr").close("thead").open("tbody");
+        tableHead(html, "comparison", "run", "final train loss", "final val loss", "min val loss (step)",
+                "val plateau (from step)", "gap to bound", "gap to 2.2", "entropy rate", "gap to entropy",
+                "overfitting gap", "r\u0302 (last hook)");
         for (RunData run : runs) {
             String val = run.validationSplit();
             html.open("tr", "data-run", run.name(), "data-split", val);
@@ -170,14 +160,20 @@ final class LossSection {
         return true;
     }
 
-    private static void lossTable(Html html, RunData run) {
-        html.open("table", "id", "loss-" + Plots.slug(run.name()), "class", "numbers");
+    /** Opens a numbers table with its header row and body. */
+    private static void tableHead(Html html, String id, String... heads) {
+        html.open("table", "id", id, "class", "numbers");
         html.open("thead").open("tr");
-        for (String head : new String[] {"split", "evaluations", "final", "min (step)", "plateau (from step)", "level",
-            "gap to bound", "gap to 2.2", "gap to entropy", "overfitting gap", "rise after min"}) {
+        for (String head : heads) {
             html.element("th", head);
         }
         html.close("tr").close("thead").open("tbody");
+    }
+
+    private static void lossTable(Html html, RunData run) {
+        tableHead(html, "loss-" + Plots.slug(run.name()), "split", "evaluations", "final", "min (step)",
+                "plateau (from step)", "level", "gap to bound", "gap to 2.2", "gap to entropy", "overfitting gap",
+                "rise after min");
         for (int row = 0; row < run.loss().rowCount(); row++) {
             String split = run.loss().stringColumn("split").get(row);
             html.open("tr", "data-split", split);

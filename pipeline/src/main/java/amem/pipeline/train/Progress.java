@@ -75,35 +75,24 @@ public final class Progress {
      * terminal, printed as a line in a log when due or when {@code force}.
      */
     public void status(String text, boolean force) {
-        long now = System.nanoTime();
-        long interval = interactive ? 250_000_000L : quietNanos;
-        if (!force && now - lastPrint < interval) {
-            return;
+        if (due(force)) {
+            show(text);
         }
-        lastPrint = now;
-        if (interactive) {
-            out.print("\r" + text + "\u001b[K");
-            lineOpen = true;
-        } else {
-            out.println(text);
-        }
-        out.flush();
     }
 
-    /** Reports step {@code step} of {@code total}; prints only when due unless {@code force}. */
-    public void update(long step, long total, long firstStep, String details, boolean force) {
+    /** Whether a line is due now (a few times a second on a terminal, every quiet interval in a log); if so, from now. */
+    private boolean due(boolean force) {
         long now = System.nanoTime();
         long interval = interactive ? 250_000_000L : quietNanos;
         if (!force && now - lastPrint < interval) {
-            return;
+            return false;
         }
         lastPrint = now;
-        double elapsed = (now - startNanos) / 1e9;
-        long done = step - firstStep;
-        double eta = measuredUnits > 0 ? measuredEta(total - step)
-                : done > 0 ? elapsed / done * (total - step) : Double.NaN;
-        String line = String.format(Locale.ROOT, "%s %d/%d  %s  elapsed %s  ETA %s",
-                unit, step, total, details, clock(elapsed), Double.isNaN(eta) ? "?" : clock(eta));
+        return true;
+    }
+
+    /** Redraws the in-place line on a terminal, or prints a line in a log. */
+    private void show(String line) {
         if (interactive) {
             out.print("\r" + line + "\u001b[K");
             lineOpen = true;
@@ -111,6 +100,19 @@ public final class Progress {
             out.println(line);
         }
         out.flush();
+    }
+
+    /** Reports step {@code step} of {@code total}; prints only when due unless {@code force}. */
+    public void update(long step, long total, long firstStep, String details, boolean force) {
+        if (!due(force)) {
+            return;
+        }
+        double elapsed = (lastPrint - startNanos) / 1e9;
+        long done = step - firstStep;
+        double eta = measuredUnits > 0 ? measuredEta(total - step)
+                : done > 0 ? elapsed / done * (total - step) : Double.NaN;
+        show(String.format(Locale.ROOT, "%s %d/%d  %s  elapsed %s  ETA %s",
+                unit, step, total, details, clock(elapsed), Double.isNaN(eta) ? "?" : clock(eta)));
     }
 
     /** Prints a message on its own line (ending an in-place progress line first). */

@@ -7,15 +7,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import amem.datasets.text.BadBytes;
 import amem.datasets.text.DecodeOptions;
 import amem.datasets.text.TextStoreBuilder;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /**
  * What a new user met in the first hour (issue 13): hints that fit the preset, refusals of empty input and of
@@ -25,17 +22,13 @@ class NewUserTest {
 
     private record Result(int code, String err) {}
 
+    /** {@link BadInputTest#amem}, and no Java class or exception names either. */
     private static Result amem(String... args) {
-        CommandLine cli = AmemCli.commandLine();
-        StringWriter err = new StringWriter();
-        cli.setErr(new PrintWriter(err));
-        cli.setOut(new PrintWriter(new StringWriter()));
-        int code = cli.execute(args);
-        String text = err.toString();
-        assertFalse(text.contains("\tat "), "no stack trace:\n" + text);
-        assertFalse(text.matches("(?s).*\\b(java|com)\\.[a-z.]+\\.[A-Z]\\w*(Exception|Error)\\b.*"), "no class names:\n" + text);
-        assertFalse(text.contains("Exception"), "no exception names:\n" + text);
-        return new Result(code, text);
+        BadInputTest.Result r = BadInputTest.amem(args);
+        assertFalse(r.err().matches("(?s).*\\b(java|com)\\.[a-z.]+\\.[A-Z]\\w*(Exception|Error)\\b.*"),
+                "no class names:\n" + r.err());
+        assertFalse(r.err().contains("Exception"), "no exception names:\n" + r.err());
+        return new Result(r.code(), r.err());
     }
 
     @Test
