@@ -9,8 +9,11 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 
-/** sha256 of token files, as lowercase hex (the form {@code sha256sum} prints). */
-final class Sha256 {
+/**
+ * sha256 of files, as lowercase hex (the form {@code sha256sum} prints): token files here, checkpoints and weight
+ * files in the pipeline.
+ */
+public final class Sha256 {
     private Sha256() {}
 
     static MessageDigest newDigest() {
@@ -25,7 +28,8 @@ final class Sha256 {
         return HexFormat.of().formatHex(digest.digest());
     }
 
-    static String ofFile(Path file) throws IOException {
+    /** The hex SHA-256 of a file's content. */
+    public static String ofFile(Path file) throws IOException {
         MessageDigest digest = newDigest();
         ByteBuffer buffer = ByteBuffer.allocateDirect(1 << 20);
         try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {

@@ -9,7 +9,7 @@ import java.util.function.Consumer;
 import java.util.function.Supplier;
 
 /**
- * Everything {@code amem analyze RUN} does for one run: the loss against the bounds ({@code loss.csv}) and, when
+ * Everything {@code amem analyze run RUN} does for one run: the loss against the bounds ({@code loss.csv}) and, when
  * the run has activations ({@code RUN/activations}, {@code RUN/activations/step-N}), their radius
  * ({@code radius.csv}, {@code nn_distances.csv}). The engine is asked for only when there are activations.
  */

@@ -58,6 +58,9 @@ public final class AmemCli implements Runnable {
 
     static CommandLine commandLine() {
         CommandLine cli = new CommandLine(new AmemCli());
+        // analyze keeps its forms of before the subcommands with @Unmatched; picocli hands a parent's parser settings
+        // to its subcommands, which must still refuse an unknown argument.
+        cli.getSubcommands().get("analyze").getSubcommands().values().forEach(sub -> sub.setUnmatchedArgumentsAllowed(false));
         cli.setExecutionExceptionHandler(AmemCli::handle);
         cli.setParameterExceptionHandler(AmemCli::badOption);
         return HelpLayout.apply(cli, true);

@@ -6,7 +6,6 @@ import amem.pipeline.bench.BenchRunner;
 import amem.pipeline.bench.BenchShape;
 import amem.pipeline.bench.MatmulPeak;
 import amem.pipeline.run.AtomicFiles;
-import amem.pipeline.session.DeviceSpec;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -14,6 +13,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code amem bench}: training throughput and model-FLOPs utilisation on this machine. */
@@ -39,8 +39,8 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--warmup", defaultValue = "3", description = "untimed steps first (default: ${DEFAULT-VALUE})")
     int warmup;
 
-    @Option(names = "--device", defaultValue = "auto", description = "auto | cpu | gpu | gpu:N (default: ${DEFAULT-VALUE})")
-    String device;
+    @Mixin
+    DeviceOption device = DeviceOption.defaultingTo("auto");
 
     @Option(names = "--peak-sizes", split = ",", defaultValue = "512,1024,2048",
             description = "square matmul sizes for the peak (default: ${DEFAULT-VALUE})")
@@ -55,7 +55,7 @@ final class BenchCommand implements Callable<Integer> {
             throw new amem.pipeline.config.ConfigException("--steps must be >= 1 and --warmup >= 0");
         }
         List<BenchShape> selected = shapes.stream().map(String::trim).map(BenchShape::named).toList();
-        Device target = DeviceSpec.resolve(device);
+        Device target = device.resolve();
         MatmulPeak.Point peak = MatmulPeak.measure(target, peakSizes, 5);
         System.out.printf(Locale.ROOT, "device %s: float32 matmul peak %.1f GFLOP/s (at %d x %d)%n%n",
                 target, peak.gflops(), peak.size(), peak.size());

@@ -10,7 +10,6 @@ import amem.pipeline.config.ConfigException;
 import amem.pipeline.hooks.ActivationCollection;
 import amem.pipeline.hooks.CollectPresets;
 import amem.pipeline.hooks.CollectRequest;
-import amem.pipeline.session.DeviceSpec;
 import amem.pipeline.weights.HfGpt2Config;
 import amem.pipeline.weights.ModelSources;
 import com.google.gson.JsonArray;
@@ -23,6 +22,7 @@ import java.util.Locale;
 import java.util.concurrent.Callable;
 import java.util.function.Function;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code amem collect}: an activation dataset from a run's checkpoint or pretrained GPT-2 weights. */
@@ -98,8 +98,8 @@ final class CollectCommand implements Callable<Integer> {
     @Option(names = "--shard-vectors", paramLabel = "N", description = "vectors per .npy shard (default: " + CollectRequest.DEFAULT_SHARD_VECTORS + ")")
     Long shardVectors;
 
-    @Option(names = "--device", description = "auto | cpu | gpu | gpu:N (default: auto)")
-    String device = "auto";
+    @Mixin
+    DeviceOption device = DeviceOption.defaultingTo("auto");
 
     @Option(names = "--out", paramLabel = "DIR", description = "the dataset directory to create (default with --run: RUN/activations/collect-<split>, where `amem analyze RUN` finds it)")
     Path out;
@@ -159,7 +159,7 @@ final class CollectCommand implements Callable<Integer> {
                     + "(e.g. nanoGPT's data/openwebtext, or `amem prepare text`)");
         }
         OutputTarget.check(out, overwrite, "--out", "an activation dataset"); // before the model loads
-        Device target = DeviceSpec.resolve(device);
+        Device target = device.resolve();
         try (TokenStore tokens = TokenStore.open(store);
                 ModelSources.Loaded model = run != null
                         ? ModelSources.fromRun(run, step, target, stderr::println)

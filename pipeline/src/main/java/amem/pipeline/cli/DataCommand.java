@@ -16,15 +16,7 @@ import picocli.CommandLine.Parameters;
         mixinStandardHelpOptions = true,
         description = "Inspect and export token stores.",
         subcommands = {DataCommand.Info.class, DataCommand.ExportQf.class})
-final class DataCommand implements Runnable {
-
-    @picocli.CommandLine.Spec
-    picocli.CommandLine.Model.CommandSpec spec;
-
-    @Override
-    public void run() {
-        spec.commandLine().usage(spec.commandLine().getOut());
-    }
+final class DataCommand extends CommandGroup {
 
     /** {@code amem data info}. */
     @Command(

@@ -14,15 +14,7 @@ import picocli.CommandLine.Option;
         mixinStandardHelpOptions = true,
         description = "Build a token store (train.bin, val.bin, meta.json) from a source.",
         subcommands = {PrepareCommand.Qf.class, PrepareTextCommand.class, PrepareNanoGptCommand.class})
-final class PrepareCommand implements Runnable {
-
-    @picocli.CommandLine.Spec
-    picocli.CommandLine.Model.CommandSpec spec;
-
-    @Override
-    public void run() {
-        spec.commandLine().usage(spec.commandLine().getOut());
-    }
+final class PrepareCommand extends CommandGroup {
 
     /** {@code amem prepare qf}. */
     @Command(

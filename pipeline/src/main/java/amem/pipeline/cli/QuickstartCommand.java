@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -48,8 +49,8 @@ final class QuickstartCommand implements Callable<Integer> {
     @Option(names = "--width", description = "embedding dimension n (must be a multiple of the head count, 4)")
     Integer width;
 
-    @Option(names = "--device", defaultValue = "cpu", description = "auto | cpu | gpu | gpu:N (default: ${DEFAULT-VALUE})")
-    String device;
+    @Mixin
+    DeviceOption device = DeviceOption.defaultingTo("cpu");
 
     @Override
     public Integer call() throws Exception {
@@ -92,7 +93,7 @@ final class QuickstartCommand implements Callable<Integer> {
         RunConfig base = Presets.get(PRESET).resolve();
         RunConfig config = base
                 .with("data.dir", data.toString())
-                .with("train.device", device);
+                .with("train.device", device.spec());
         if (steps != null) {
             config = config.with("train.steps", steps.toString());
         }

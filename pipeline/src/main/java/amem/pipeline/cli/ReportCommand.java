@@ -37,7 +37,7 @@ final class ReportCommand implements Callable<Integer> {
     Path out;
 
     @Option(names = "--sweep", paramLabel = "DIR",
-            description = "the report of a sweep (amem sweep): refreshes DIR/sweep.csv and the fits of amem analyze --sweep")
+            description = "the report of a sweep (amem sweep): refreshes DIR/sweep.csv and the fits of amem analyze sweep")
     Path sweep;
 
     @Override

@@ -34,7 +34,7 @@ import tech.tablesaw.api.Table;
             "  amem sweep --dir sweeps/scaling-grid-tiny --list                  the cells and their status",
             "  amem sweep --preset scaling-grid --emit slurm --time 24:00:00     writes DIR/slurm.sh",
             "  amem sweep --dir DIR --cell 7                                     one cell (a Slurm task's job)",
-            "Then: amem analyze --sweep DIR; amem report --sweep DIR."
+            "Then: amem analyze sweep DIR; amem report --sweep DIR."
         })
 final class SweepCommand implements Callable<Integer> {
 

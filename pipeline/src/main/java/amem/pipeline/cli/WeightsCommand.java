@@ -2,12 +2,12 @@ package amem.pipeline.cli;
 
 import ai.djl.Device;
 import amem.pipeline.config.ConfigException;
-import amem.pipeline.session.DeviceSpec;
 import amem.pipeline.weights.Gpt2Weights;
 import amem.pipeline.weights.ModelSources;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code amem weights}: GPT-2 weights in Hugging Face's format. */
@@ -63,15 +63,15 @@ final class WeightsCommand implements Runnable {
         @Option(names = "--weights", paramLabel = "DIR", required = true, description = "directory with config.json and model.safetensors")
         Path weights;
 
-        @Option(names = "--device", description = "auto | cpu | gpu | gpu:N (default: cpu)")
-        String device = "cpu";
+        @Mixin
+        DeviceOption device = DeviceOption.defaultingTo("cpu");
 
         @Override
         public Integer call() throws Exception {
             if (weights == null) {
                 throw new ConfigException("--weights DIR is required");
             }
-            try (ModelSources.Loaded model = ModelSources.fromWeights(weights, DeviceSpec.resolve(device))) {
+            try (ModelSources.Loaded model = ModelSources.fromWeights(weights, device.resolve())) {
                 System.out.println(weights + ": " + model.description());
             }
             return 0;

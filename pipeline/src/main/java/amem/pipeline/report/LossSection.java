@@ -55,22 +55,7 @@ final class LossSection {
             html.element("td", run.name());
             cell(html, Fmt.loss(run.lossValue("train", "final_loss")), "final_loss", "train");
             cell(html, Fmt.loss(run.lossValue(val, "final_loss")), "final_loss", val);
-            html.open("td");
-            html.element("span", Fmt.loss(run.lossValue(val, "min_loss")), "data-col", "min_loss", "data-split", val);
-            html.text(" (");
-            html.element("span", Fmt.count(run.lossValue(val, "min_step")), "data-col", "min_step", "data-split", val);
-            html.text(")").close("td");
-            html.open("td");
-            if (run.lossText(val, "plateau_reached").equals("true")) {
-                html.element("span", Fmt.loss(run.lossValue(val, "plateau_loss")), "data-col", "plateau_loss", "data-split", val);
-                html.text(" (");
-                html.element("span", Fmt.count(run.lossValue(val, "plateau_from_step")), "data-col", "plateau_from_step",
-                        "data-split", val);
-                html.text(")");
-            } else {
-                html.text("not reached");
-            }
-            html.close("td");
+            minAndPlateauCells(html, run, val);
             cell(html, Fmt.gap(run.lossValue(val, "gap_to_paper_bound")), "gap_to_paper_bound", val);
             cell(html, Fmt.gap(run.lossValue(val, "gap_to_large_model")), "gap_to_large_model", val);
             cell(html, Fmt.loss(run.lossValue(val, "entropy_rate")), "entropy_rate", val);
@@ -130,7 +115,7 @@ final class LossSection {
         html.open("p", "class", "note").text(referenceNote(run)).close("p");
         if (run.lossComputed()) {
             html.element("p", "analysis/loss.csv was not there; this report computed it with the default plateau rule "
-                    + "and references (amem analyze " + run.run().root() + " sets them).", "class", "note");
+                    + "and references (amem analyze run " + run.run().root() + " sets them).", "class", "note");
         }
     }
 
@@ -180,23 +165,7 @@ final class LossSection {
             html.element("td", split);
             cell(html, Fmt.count(run.lossValue(split, "evaluations")), "evaluations", split);
             cell(html, Fmt.loss(run.lossValue(split, "final_loss")), "final_loss", split);
-            html.open("td");
-            html.element("span", Fmt.loss(run.lossValue(split, "min_loss")), "data-col", "min_loss", "data-split", split);
-            html.text(" (");
-            html.element("span", Fmt.count(run.lossValue(split, "min_step")), "data-col", "min_step", "data-split", split);
-            html.text(")").close("td");
-            html.open("td");
-            if (run.lossText(split, "plateau_reached").equals("true")) {
-                html.element("span", Fmt.loss(run.lossValue(split, "plateau_loss")), "data-col", "plateau_loss",
-                        "data-split", split);
-                html.text(" (");
-                html.element("span", Fmt.count(run.lossValue(split, "plateau_from_step")), "data-col",
-                        "plateau_from_step", "data-split", split);
-                html.text(")");
-            } else {
-                html.text("not reached");
-            }
-            html.close("td");
+            minAndPlateauCells(html, run, split);
             cell(html, Fmt.loss(run.lossValue(split, "level")), "level", split);
             cell(html, Fmt.gap(run.lossValue(split, "gap_to_paper_bound")), "gap_to_paper_bound", split);
             cell(html, Fmt.gap(run.lossValue(split, "gap_to_large_model")), "gap_to_large_model", split);
@@ -267,6 +236,27 @@ final class LossSection {
         }
         references.removeIf(r -> !Double.isFinite(r.value()));
         return references;
+    }
+
+    /** The cells "min loss (its step)" and "plateau loss (from step)" or "not reached" of one split. */
+    private static void minAndPlateauCells(Html html, RunData run, String split) {
+        html.open("td");
+        valueAndStep(html, run, split, "min_loss", "min_step");
+        html.close("td");
+        html.open("td");
+        if (run.lossText(split, "plateau_reached").equals("true")) {
+            valueAndStep(html, run, split, "plateau_loss", "plateau_from_step");
+        } else {
+            html.text("not reached");
+        }
+        html.close("td");
+    }
+
+    private static void valueAndStep(Html html, RunData run, String split, String lossColumn, String stepColumn) {
+        html.element("span", Fmt.loss(run.lossValue(split, lossColumn)), "data-col", lossColumn, "data-split", split);
+        html.text(" (");
+        html.element("span", Fmt.count(run.lossValue(split, stepColumn)), "data-col", stepColumn, "data-split", split);
+        html.text(")");
     }
 
     private static void cell(Html html, String text, String column, String split) {

@@ -24,7 +24,7 @@ public final class ReportWriter {
 
     /** The two commands that put a run's radius into its report, as they are pasted. */
     static String radiusHint(Path runDir) {
-        return "./amem collect --run " + runDir + " --hooks 'blocks.*.hook_resid_post' --tokens 20000, then ./amem analyze "
+        return "./amem collect --run " + runDir + " --hooks 'blocks.*.hook_resid_post' --tokens 20000, then ./amem analyze run "
                 + runDir + ", then ./amem report " + runDir + ".";
     }
 
@@ -130,7 +130,7 @@ public final class ReportWriter {
         html.element("h2", "Activation geometry (docs/THEORY.md \u00a72)", "id", "geometry");
         for (RunData run : runs) {
             if (!GeometrySection.write(html, run, plots)) {
-                // commands that work when pasted: collect writes into RUN/activations, where analyze RUN looks
+                // commands that work when pasted: collect writes into RUN/activations, where analyze run RUN looks
                 html.element("p", run.name() + ": no analysis/radius.csv yet. Record activations and measure them: "
                         + radiusHint(run.run().root()), "class", "note");
             }
@@ -142,7 +142,7 @@ public final class ReportWriter {
         }
         for (RunData run : runs) {
             if (!EnergySection.run(html, run, plots)) {
-                html.element("p", run.name() + ": no analysis/energy.csv (amem analyze --activations HELDOUT "
+                html.element("p", run.name() + ": no analysis/energy.csv (amem analyze activations HELDOUT "
                         + "--patterns TRAINING computes it).", "class", "note");
             }
         }

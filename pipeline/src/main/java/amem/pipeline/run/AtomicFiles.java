@@ -1,18 +1,14 @@
 package amem.pipeline.run;
 
+import amem.datasets.store.Sha256;
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
-import java.security.DigestInputStream;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.Comparator;
-import java.util.HexFormat;
 import java.util.stream.Stream;
 
 /**
@@ -38,18 +34,9 @@ public final class AtomicFiles {
         }
     }
 
-    /** Hex SHA-256 of a file's content. */
+    /** Hex SHA-256 of a file's content (as {@code sha256sum} prints it). */
     public static String sha256(Path file) throws IOException {
-        MessageDigest digest;
-        try {
-            digest = MessageDigest.getInstance("SHA-256");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("the JVM has no SHA-256", e);
-        }
-        try (InputStream in = new DigestInputStream(Files.newInputStream(file), digest)) {
-            in.transferTo(java.io.OutputStream.nullOutputStream());
-        }
-        return HexFormat.of().formatHex(digest.digest());
+        return Sha256.ofFile(file);
     }
 
     /** Deletes {@code root} and everything below it; nothing happens when it does not exist. */

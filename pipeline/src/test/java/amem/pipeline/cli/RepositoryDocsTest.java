@@ -33,7 +33,7 @@ class RepositoryDocsTest {
                         && !f.endsWith("RepositoryDocsTest.java")).toList()) {
                     String text = Files.readString(file, StandardCharsets.UTF_8);
                     assertTrue(!Pattern.compile("(?<![/\\w.])THEORY\\.md").matcher(text).find(),
-                            file + " cites THEORY.md by a path that is not docs/THEORY.md");
+                            file + " cites docs/THEORY.md by a path that is not docs/THEORY.md");
                     Matcher m = CITATION.matcher(text);
                     while (m.find()) {
                         citations++;

@@ -22,7 +22,7 @@ import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 import tech.tablesaw.api.Table;
 
-/** amem sweep → analyze --sweep → report --sweep, as a user runs them, on a real 3 × 2 grid of tiny runs. */
+/** amem sweep → analyze sweep → report --sweep, as a user runs them, on a real 3 × 2 grid of tiny runs. */
 class SweepCommandsTest {
 
     private record Result(int code, String out, String err) {}
@@ -80,7 +80,7 @@ class SweepCommandsTest {
         Process check = new ProcessBuilder("bash", "-n", sweep.resolve("slurm.sh").toString()).start();
         assertEquals(0, check.waitFor(), "bash -n slurm.sh");
 
-        Result analysed = run("analyze", "--sweep", sweep.toString(), "--bootstrap", "200");
+        Result analysed = run("analyze", "sweep", sweep.toString(), "--bootstrap", "200");
         assertEquals(0, analysed.code, analysed.err);
         assertTrue(analysed.out.contains("N* \u221d D^"), analysed.out);
         // The optimal sizes written agree with the fit computed here from sweep.csv.
