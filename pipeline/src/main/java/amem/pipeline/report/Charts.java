@@ -59,7 +59,11 @@ public final class Charts {
     private Charts() {}
 
     static XYChart xy(String title, String xTitle, String yTitle) {
-        XYChart chart = new XYChartBuilder().width(WIDTH).height(HEIGHT).title(title).xAxisTitle(xTitle)
+        return xy(title, xTitle, yTitle, HEIGHT);
+    }
+
+    static XYChart xy(String title, String xTitle, String yTitle, int height) {
+        XYChart chart = new XYChartBuilder().width(WIDTH).height(height).title(title).xAxisTitle(xTitle)
                 .yAxisTitle(yTitle).build();
         style(chart.getStyler());
         chart.getStyler().setMarkerSize(6);
@@ -89,10 +93,10 @@ public final class Charts {
      */
     public static XYChart loss(String title, MetricsLog metrics, EvalLog eval, String validation, Marks marks,
             List<Reference> references, boolean zoom) {
-        XYChart chart = xy(title, "optimizer step", "loss (nats per token)");
+        XYChart chart = xy(title, "optimizer step", "loss (nats per token)", HEIGHT + 140);
         // below the plot: inside, the legend covered the last evaluations, which short runs have nowhere else
         chart.getStyler().setLegendPosition(Styler.LegendPosition.OutsideS);
-        chart.getStyler().setLegendLayout(Styler.LegendLayout.Horizontal);
+        chart.getStyler().setLegendLayout(Styler.LegendLayout.Vertical);
         long lastStep = 1;
         long firstStep = 0;
         for (EvalLog.Series curve : eval.losses()) {
@@ -165,9 +169,10 @@ public final class Charts {
             s.setLineColor(c);
             s.setMarkerColor(c);
             s.setMarker(SeriesMarkers.CIRCLE);
-            s.setLineWidth(2f);
-            if (!joined) {
-                s.setLineStyle(org.knowm.xchart.style.lines.SeriesLines.NONE);
+            if (joined) {
+                s.setLineWidth(2f);
+            } else {
+                s.setLineStyle(org.knowm.xchart.style.lines.SeriesLines.NONE); // a line width would bring it back
             }
         }
         if (marks != null && !Double.isNaN(marks.plateau())) {
@@ -196,7 +201,7 @@ public final class Charts {
         chart.getStyler().setYAxisMax(high);
         chart.getStyler().setXAxisMin((double) firstStep);
         chart.getStyler().setXAxisMax((double) lastStep);
-        chart.getStyler().setXAxisDecimalPattern("#,##0");
+        niceXTicks(chart, "#,##0");
         chart.getStyler().setYAxisDecimalPattern(zoom ? "0.000" : "0.0#");
         return chart;
     }
@@ -264,7 +269,7 @@ public final class Charts {
         chart.getStyler().setYAxisMin(range[0] - pad);
         chart.getStyler().setYAxisMax(range[1] + pad);
         chart.getStyler().setXAxisMin(0.0);
-        chart.getStyler().setXAxisDecimalPattern("#,##0");
+        niceXTicks(chart, "#,##0");
         chart.getStyler().setYAxisDecimalPattern("0.0##");
         return chart;
     }
@@ -284,7 +289,7 @@ public final class Charts {
         chart.getStyler().setYAxisMin(0.0);
         chart.getStyler().setYAxisMax(1.0);
         chart.getStyler().setXAxisMin(0.0);
-        chart.getStyler().setXAxisDecimalPattern("#,##0");
+        niceXTicks(chart, "#,##0");
         chart.getStyler().setYAxisDecimalPattern("0.0#");
         return chart;
     }
@@ -338,7 +343,7 @@ public final class Charts {
             s.setMarker(SeriesMarkers.CIRCLE);
             s.setLineWidth(1.8f);
         }
-        chart.getStyler().setXAxisDecimalPattern("#,##0");
+        niceXTicks(chart, "#,##0");
         chart.getStyler().setYAxisDecimalPattern("0.###");
         return chart;
     }
@@ -349,7 +354,7 @@ public final class Charts {
         addHistogram(chart, "nearest-neighbour distance", edges, nearest, PALETTE[0]);
         addHistogram(chart, "pairwise distance (subsample)", edges, pairwise, PALETTE[1]);
         chart.getStyler().setYAxisMin(0.0);
-        chart.getStyler().setXAxisDecimalPattern("0.###");
+        niceXTicks(chart, "0.###");
         chart.getStyler().setYAxisDecimalPattern("0.###");
         return chart;
     }
@@ -374,6 +379,32 @@ public final class Charts {
         s.setLineColor(color);
         s.setFillColor(new Color(color.getRed(), color.getGreen(), color.getBlue(), 90));
         s.setLineWidth(1.5f);
+    }
+
+    /**
+     * X tick labels in {@code pattern} at round values. XChart puts the ticks of an axis whose data x values are equally
+     * spaced (steps 1, 2, 3...; histogram bin edges) on every k-th data value, which gave ticks at 0, 7, 14 ... and
+     * 0.346, 0.692 ...; with one point off that grid it uses its usual 1-2-5 spacing. Call it after the data series.
+     */
+    static void niceXTicks(XYChart chart, String pattern) {
+        chart.getStyler().setXAxisDecimalPattern(pattern);
+        double low = Double.POSITIVE_INFINITY;
+        double high = Double.NEGATIVE_INFINITY;
+        double y = Double.NaN;
+        for (XYSeries series : chart.getSeriesCollection()) {
+            for (int i = 0; i < series.getXData().length; i++) {
+                low = Math.min(low, series.getXData()[i]);
+                high = Math.max(high, series.getXData()[i]);
+                y = Double.isFinite(y) ? y : series.getYData()[i];
+            }
+        }
+        if (high > low && Double.isFinite(y)) {
+            // one invisible point off the data's even grid: XChart then places ticks at round values
+            XYSeries anchor = chart.addSeries(" ", new double[] {low + (high - low) * 0.5137}, new double[] {y});
+            anchor.setMarker(SeriesMarkers.NONE);
+            anchor.setLineStyle(org.knowm.xchart.style.lines.SeriesLines.NONE);
+            anchor.setShowInLegend(false);
+        }
     }
 
     private static void addReference(XYChart chart, Reference r, double from, double to) {
