@@ -101,7 +101,7 @@ final class CollectCommand implements Callable<Integer> {
     @Mixin
     DeviceOption device = DeviceOption.defaultingTo("auto");
 
-    @Option(names = "--out", paramLabel = "DIR", description = "the dataset directory to create (default with --run: RUN/activations/collect-<split>, where `amem analyze RUN` finds it)")
+    @Option(names = "--out", paramLabel = "DIR", description = "the dataset directory to create (default with --run: RUN/activations/collect-<split>, where `amem analyze run RUN` finds it)")
     Path out;
 
     @Option(names = "--overwrite", description = "replace an existing dataset at --out (once the new one is complete)")
@@ -148,7 +148,7 @@ final class CollectCommand implements Callable<Integer> {
         if (out == null && run != null) {
             // inside the run, where `amem analyze RUN` looks for activations and the report then finds the radius
             out = run.resolve("activations").resolve("collect-" + request.split());
-            stderr.println("no --out: writing into " + out + " (analyse it with: amem analyze " + run + ")");
+            stderr.println("no --out: writing into " + out + " (analyse it with: amem analyze run " + run + ")");
         }
         if (out == null) {
             throw new ConfigException("--out DIR is required with --weights: the activation dataset to create");
