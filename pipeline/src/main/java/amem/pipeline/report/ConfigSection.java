@@ -61,6 +61,15 @@ final class ConfigSection {
             rows.put("model.vocab_size", config.getAsJsonObject("data").get("vocab_size").getAsString()
                     + " (0 in the config: the token store's vocabulary)");
         }
+        if ("0".equals(rows.get("train.decay_steps")) && rows.containsKey("train.steps")) {
+            rows.put("train.decay_steps", rows.get("train.steps") + " (0 in the config: train.steps)");
+        }
+        if ("0".equals(rows.get("train.eval_batches"))) {
+            rows.put("train.eval_batches", "0 (the whole split, for line corpora)");
+        }
+        if ("0".equals(rows.get("model.ffn_width")) && rows.containsKey("model.n_embd")) {
+            rows.put("model.ffn_width", 4 * Integer.parseInt(rows.get("model.n_embd")) + " (0 in the config: 4 x n_embd)");
+        }
     }
 
     private static void row(Html html, String key, String value) {
