@@ -146,7 +146,8 @@ public final class Charts {
             double[][] smooth = downsample(toDouble(metrics.steps()), metrics.smoothedLoss(window), 1500);
             double[][] inRange = clip(smooth, firstStep, low, high, true);
             if (Arrays.stream(inRange[1]).anyMatch(Double::isFinite)) {
-                XYSeries s = chart.addSeries(String.format(Locale.ROOT, "train batches (mean of %d steps)", window),
+                XYSeries s = chart.addSeries(window == 1 ? "train batches (each step)"
+                        : String.format(Locale.ROOT, "train batches (mean of %d steps)", window),
                         inRange[0], inRange[1]);
                 s.setMarker(SeriesMarkers.NONE);
                 s.setLineColor(new Color(0xa0bcd8));
