@@ -1,21 +1,32 @@
 package amem.datasets;
 
+import java.util.regex.Pattern;
+
 /**
- * Gson's parse errors as one readable clause: Gson prefixes the exception class and appends a troubleshooting link
- * on a second line, neither of which belongs in amem's one-line error messages.
+ * Gson's parse errors in words: its messages start with an exception class name
+ * ({@code com.google.gson.stream.MalformedJsonException: ...}) and end with a troubleshooting URL, neither of which
+ * tells a user what is wrong with the file. This keeps the part that does: what was expected, at which line and
+ * column.
  */
 public final class JsonErrors {
 
+    private static final Pattern CLASS_PREFIX = Pattern.compile("^([a-z_][\\w$]*\\.)+[A-Z][\\w$]*(Exception|Error):\\s*");
+    private static final Pattern TROUBLESHOOTING = Pattern.compile("(?s)\\s*See https?://\\S+.*$");
+
     private JsonErrors() {}
 
-    /** The first line of {@code e}'s message without the class-name prefix, e.g. "Expected ':' at line 4 column 5 path $.a". */
-    public static String describe(RuntimeException e) {
-        String message = String.valueOf(e.getMessage());
-        int newline = message.indexOf('\n');
-        if (newline >= 0) {
-            message = message.substring(0, newline);
+    /** The innermost cause's message without class names and links. */
+    public static String describe(Throwable e) {
+        Throwable root = e;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
         }
-        message = message.replaceFirst("^(com\\.google\\.gson\\.[A-Za-z.]+|java\\.[A-Za-z.]+): ", "").strip();
-        return Messages.quoted(message);
+        String message = root.getMessage() != null ? root.getMessage() : e.getMessage();
+        if (message == null) {
+            return "malformed JSON";
+        }
+        message = TROUBLESHOOTING.matcher(message).replaceAll("");
+        message = CLASS_PREFIX.matcher(message).replaceAll("");
+        return Messages.quoted(message.strip());
     }
 }

@@ -4,7 +4,7 @@ import java.util.Arrays;
 import java.util.Locale;
 import java.util.stream.Collectors;
 
-/** The two model families amem trains (THEORY.md §5B: GPT-2; §5C: the vanilla transformer). */
+/** The two model families amem trains (docs/THEORY.md §5B: GPT-2; §5C: the vanilla transformer). */
 public enum Architecture {
     /** GPT-2: learned positions, pre-LayerNorm blocks, tanh-GELU MLP, final LayerNorm, tied output. */
     GPT2("gpt2"),

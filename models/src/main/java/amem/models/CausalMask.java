@@ -9,7 +9,7 @@ import ai.djl.ndarray.types.Shape;
 /**
  * Additive causal mask: 0 where key position ≤ query position, -inf above the diagonal, so that
  * after the softmax a position attends only to itself and the past (an autoregressive LM,
- * THEORY.md §5B/§5C). No row is fully masked (every position sees itself), so the softmax never
+ * docs/THEORY.md §5B/§5C). No row is fully masked (every position sees itself), so the softmax never
  * meets a row of -inf only.
  *
  * <p>Built once per device and data type for the full context length and sliced to {@code [:T,

@@ -11,7 +11,7 @@ import ai.djl.util.PairList;
  * Multi-head causal self-attention with a fused QKV projection: {@code c_attn} (3n × n) produces
  * queries, keys and values in one matmul, heads are split by reshaping, scores {@code q k^T /
  * sqrt(d)} plus the additive causal mask go through a softmax (the Hopfield retrieval step of
- * THEORY.md §1), attention dropout, then heads are merged and projected by {@code c_proj} (n × n).
+ * docs/THEORY.md §1), attention dropout, then heads are merged and projected by {@code c_proj} (n × n).
  *
  * <p>Everything is batched over (B, heads) in 4-D matmuls: about a dozen engine calls per layer
  * whatever B, T and the head count. The rows of {@code c_attn.weight} are [q | k | v], each split

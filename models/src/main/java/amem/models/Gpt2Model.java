@@ -14,7 +14,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * GPT-2 (THEORY.md §5B): learned token and position embeddings, embedding dropout, L pre-LN {@link
+ * GPT-2 (docs/THEORY.md §5B): learned token and position embeddings, embedding dropout, L pre-LN {@link
  * GptBlock}s, final LayerNorm {@code ln_f}, and an output layer tied to {@code wte} (logits {@code
  * = ln_f(x) wte^T}, no bias), so {@code wte} gets gradient from both of its uses.
  *

@@ -7,7 +7,7 @@ import ai.djl.training.initializer.Initializer;
 import ai.djl.util.PairList;
 
 /**
- * GPT-2's pre-LayerNorm block (THEORY.md §5B): {@code x + drop(attn(ln_1(x)))}, then {@code x +
+ * GPT-2's pre-LayerNorm block (docs/THEORY.md §5B): {@code x + drop(attn(ln_1(x)))}, then {@code x +
  * drop(mlp(ln_2(x)))} with a 4n tanh-GELU MLP. The residual stream itself is never normalised,
  * which is why GPT-2 needs the final {@code ln_f}.
  *

@@ -7,7 +7,7 @@ import ai.djl.pytorch.engine.PtNDArray;
 import ai.djl.pytorch.jni.JniUtils;
 
 /**
- * Next-token cross-entropy in nats, the loss THEORY.md §3 compares with the ~1 bound and the data's
+ * Next-token cross-entropy in nats, the loss docs/THEORY.md §3 compares with the ~1 bound and the data's
  * entropy.
  */
 public final class LmLoss {

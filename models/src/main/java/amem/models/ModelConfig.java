@@ -10,7 +10,7 @@ package amem.models;
  * @param contextLength longest sequence the model accepts, {@code T_max}
  * @param nLayer number of blocks, {@code L}
  * @param nHead attention heads per block; must divide {@code nEmbd}
- * @param nEmbd residual width, {@code n} in THEORY.md
+ * @param nEmbd residual width, {@code n} in docs/THEORY.md
  * @param ffnWidth hidden width of the feed-forward network (4n for GPT-2)
  * @param dropout dropout probability used everywhere dropout applies, in [0, 1)
  * @param bias whether Linear and LayerNorm layers carry biases (nanoGPT's {@code bias} option)
@@ -57,7 +57,7 @@ public record ModelConfig(
                 Architecture.GPT2, vocabSize, contextLength, nLayer, nHead, nEmbd, 4 * nEmbd, 0f, true);
     }
 
-    /** The vanilla transformer of THEORY.md §5C (biases on). */
+    /** The vanilla transformer of docs/THEORY.md §5C (biases on). */
     public static ModelConfig vanilla(
             int vocabSize, int contextLength, int nLayer, int nHead, int nEmbd, int ffnWidth, float dropout) {
         return new ModelConfig(

@@ -4,7 +4,7 @@ package amem.models;
  * Number of trainable parameters of a {@link ModelConfig}, computed analytically (nothing is
  * allocated), so sweeps can size models before building them.
  *
- * <p>THEORY.md §4 asks for N counted two ways:
+ * <p>docs/THEORY.md §4 asks for N counted two ways:
  *
  * <ul>
  *   <li>{@code total}: every trainable scalar once; GPT-2's output layer reuses {@code wte} and is
@@ -13,7 +13,7 @@ package amem.models;
  *       position embedding {@code wpe} (GPT-2) and the untied output projection {@code lm_head}
  *       weight and bias (vanilla). What is left are the blocks plus GPT-2's final LayerNorm, which
  *       is {@code 12 L n^2 + 13 L n + 2n} for GPT-2 blocks with biases, i.e. the {@code ≈ 12 L n^2}
- *       of THEORY.md §4 (Kaplan et al.'s convention). Sinusoidal positions have no parameters.
+ *       of docs/THEORY.md §4 (Kaplan et al.'s convention). Sinusoidal positions have no parameters.
  * </ul>
  *
  * @param total all trainable parameters, tied weights once

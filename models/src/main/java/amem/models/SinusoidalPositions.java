@@ -7,7 +7,7 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 
 /**
- * Fixed sinusoidal position encodings of the vanilla transformer (THEORY.md §5C; Vaswani et al.):
+ * Fixed sinusoidal position encodings of the vanilla transformer (docs/THEORY.md §5C; Vaswani et al.):
  * {@code PE[p, 2i] = sin(p / 10000^(2i/n))}, {@code PE[p, 2i+1] = cos(p / 10000^(2i/n))}.
  *
  * <p>They have no parameters; the (contextLength, n) table is computed once per device and data

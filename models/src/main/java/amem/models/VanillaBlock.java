@@ -8,7 +8,7 @@ import ai.djl.training.initializer.Initializer;
 import ai.djl.util.PairList;
 
 /**
- * The post-LayerNorm block of the vanilla transformer (THEORY.md §5C; the layout of {@code
+ * The post-LayerNorm block of the vanilla transformer (docs/THEORY.md §5C; the layout of {@code
  * torch.nn.TransformerEncoderLayer} with {@code norm_first=False}): {@code x = ln_1(x +
  * drop(attn(x)))}, then {@code x = ln_2(x + drop(ffn(x)))} with a ReLU feed-forward network. Every
  * block ends normalised, so the model needs no final LayerNorm.

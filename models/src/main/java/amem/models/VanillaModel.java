@@ -14,7 +14,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The vanilla decoder-only transformer of THEORY.md §5C: token embedding scaled by sqrt(n) plus
+ * The vanilla decoder-only transformer of docs/THEORY.md §5C: token embedding scaled by sqrt(n) plus
  * fixed sinusoidal positions, dropout, L post-LN {@link VanillaBlock}s, and an untied output
  * projection {@code lm_head} (n → V, with bias). No final LayerNorm: each post-LN block already
  * ends with one.

@@ -5,7 +5,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The grammar's lexical categories and their words, in THEORY.md §6 order. Each category's words are
+ * The grammar's lexical categories and their words, in docs/THEORY.md §6 order. Each category's words are
  * equally likely; no word belongs to two categories, which keeps every sentence's parse unique.
  */
 public enum QfCategory {
@@ -43,7 +43,7 @@ public enum QfCategory {
         this.words = List.of(words);
     }
 
-    /** The grammar symbol, as written in THEORY.md ({@code N_S}, {@code V_intrans}, ...). */
+    /** The grammar symbol, as written in docs/THEORY.md ({@code N_S}, {@code V_intrans}, ...). */
     public String symbol() {
         return symbol;
     }

@@ -10,7 +10,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * The exact entropy of the Question-Formation training lines drawn from a given grammar (THEORY.md §3, §6): a loss
+ * The exact entropy of the Question-Formation training lines drawn from a given grammar (docs/THEORY.md §3, §6): a loss
  * floor for fresh samples of <em>that</em> grammar only. For lines drawn any other way (another grammar's, a
  * deduplicated corpus, someone else's files) the same grammar's cross-entropy on those lines is an estimate, an upper
  * reference that a model fitted to the lines can beat; it is no floor.

@@ -8,10 +8,10 @@ import java.util.Map;
 import java.util.random.RandomGenerator;
 
 /**
- * The weighted context-free grammar of THEORY.md §6 (McCoy et al.'s {@code cfgs/question.gr}), sampled top-down,
- * with the rule weights of THEORY.md ({@link #theory()}) or any other {@link QfWeights} ({@link #of}).
+ * The weighted context-free grammar of docs/THEORY.md §6 (McCoy et al.'s {@code cfgs/question.gr}), sampled top-down,
+ * with the rule weights of docs/THEORY.md ({@link #theory()}) or any other {@link QfWeights} ({@link #of}).
  *
- * <p>The rules below are THEORY.md's text, parsed at class load, so the two can be compared line by line
+ * <p>The rules below are docs/THEORY.md's text, parsed at class load, so the two can be compared line by line
  * ({@code ROOT -> S .} is the sentence plus the period {@link QfSentence#declarative()} appends). A rule's
  * probability is its weight (default 1) over the sum of weights of its left-hand side; a lexical category
  * picks each of its words with equal probability. Sampling keeps the derivation tree just long enough to
@@ -57,7 +57,7 @@ public final class QfGrammar {
         return grammar;
     }
 
-    /** Lexical category symbol → its words, in THEORY.md order. */
+    /** Lexical category symbol → its words, in docs/THEORY.md order. */
     private static Map<String, List<String>> lexicon() {
         Map<String, List<String>> lexicon = new LinkedHashMap<>();
         for (QfCategory c : QfCategory.values()) {

@@ -2,7 +2,7 @@ package amem.datasets.qf;
 
 /**
  * Sizes, seed, rule weights and split procedure of a generated Question-Formation corpus. The default sizes are the
- * reference sizes of THEORY.md §6 (McCoy et al. 2020): 100,000 train, 1,000 dev, 10,000 test and 10,000
+ * reference sizes of docs/THEORY.md §6 (McCoy et al. 2020): 100,000 train, 1,000 dev, 10,000 test and 10,000
  * generalisation lines; the default weights and procedure ({@link #defaults()}) are McCoy et al.'s as fitted to and
  * read from their published files ({@link QfWeights#mccoy()}, {@link QfProcedure#MCCOY}).
  */

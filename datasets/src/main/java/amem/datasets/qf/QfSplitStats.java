@@ -4,7 +4,7 @@ import java.util.List;
 
 /**
  * Size and shape of one split, in tokens per line (source, task token and target together): the figures
- * THEORY.md §6 quotes for the reference files, as one line for logs. A summary of {@link QfStatistics}.
+ * docs/THEORY.md §6 quotes for the reference files, as one line for logs. A summary of {@link QfStatistics}.
  */
 public record QfSplitStats(int lines, long tokens, int minLineTokens, int maxLineTokens, double meanLineTokens,
                            double questionShare) {

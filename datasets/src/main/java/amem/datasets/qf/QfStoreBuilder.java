@@ -17,7 +17,7 @@ import java.util.function.Consumer;
  * splits {@code train}, {@code val} (the dev set), {@code test} and {@code gen}, one example per line (each with a
  * line index), {@code vocab.txt} in {@link QfVocabulary} order, a task file per evaluation split
  * ({@link QfTaskSet}), and {@code meta.json} whose {@code source} records where the lines came from, the grammar
- * weights, the figures THEORY.md §6 compares with the reference files, each split's {@link QfStatistics} and the
+ * weights, the figures docs/THEORY.md §6 compares with the reference files, each split's {@link QfStatistics} and the
  * entropy figures ({@link QfEntropy}) under {@code source.entropy}.
  *
  * <p>A generated store's entropy figures are those of its generating grammar: the closed form is the loss floor for
@@ -158,7 +158,7 @@ public final class QfStoreBuilder {
                                               Map<String, Object> tasks) {
         Map<String, Object> source = new LinkedHashMap<>();
         source.put("kind", KIND);
-        source.put("grammar", "THEORY.md §6 (McCoy et al. 2020)");
+        source.put("grammar", "docs/THEORY.md §6 (McCoy et al. 2020)");
         Map<String, Object> grammarWeights = new LinkedHashMap<>();
         grammarWeights.put("name", weights.name());
         grammarWeights.put("description", weights.description());

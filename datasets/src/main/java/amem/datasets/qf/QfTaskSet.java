@@ -17,7 +17,7 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * The question-formation task of a split (Murty et al. 2023; THEORY.md §5C): for each {@code quest} line, the prefix
+ * The question-formation task of a split (Murty et al. 2023; docs/THEORY.md §5C): for each {@code quest} line, the prefix
  * through the {@code quest} token and the true first word of the question, one of do / does / don't / doesn't. A
  * model answers with the argmax of its logits over those four candidates at the last prefix position; accuracy on
  * {@code val} and {@code test} measures the task in distribution, on {@code gen} the hierarchical generalisation.

@@ -7,7 +7,7 @@ import java.util.List;
 /**
  * The 68-token word-level vocabulary, in a fixed order that token stores rely on:
  * ids 0–3 are {@code .} {@code ?} {@code quest} {@code decl}, then the 64 grammar words category by category
- * in THEORY.md §6 order (6 Det, 13 N_S, 13 N_P, 9 V_intrans, 9 V_trans, 2 Aux_S, 2 Aux_P, 8 Prep, 2 Rel).
+ * in docs/THEORY.md §6 order (6 Det, 13 N_S, 13 N_P, 9 V_intrans, 9 V_trans, 2 Aux_S, 2 Aux_P, 8 Prep, 2 Rel).
  * Id 0 ({@code .}) doubles as padding in batches, where the loss mask hides it. The ids themselves are a
  * {@link WordTokenizer} (what a store's {@code vocab.txt} holds), so any tool that reads word-level stores reads
  * these.
@@ -15,7 +15,7 @@ import java.util.List;
 public final class QfVocabulary {
     public static final String PERIOD = ".";
     public static final String QUESTION_MARK = "?";
-    /** Number of grammar words THEORY.md §6 specifies; checked when the vocabulary is built. */
+    /** Number of grammar words docs/THEORY.md §6 specifies; checked when the vocabulary is built. */
     public static final int GRAMMAR_WORDS = 64;
 
     private static final QfVocabulary STANDARD = new QfVocabulary();
@@ -29,7 +29,7 @@ public final class QfVocabulary {
             all.addAll(c.words());
         }
         if (all.size() - specials != GRAMMAR_WORDS) {
-            throw new IllegalStateException("the grammar has " + (all.size() - specials) + " words, THEORY.md §6 has " + GRAMMAR_WORDS);
+            throw new IllegalStateException("the grammar has " + (all.size() - specials) + " words, docs/THEORY.md §6 has " + GRAMMAR_WORDS);
         }
         this.tokenizer = new WordTokenizer(all, "the Question-Formation vocabulary");
     }

@@ -19,7 +19,7 @@ import java.util.stream.Stream;
  */
 public final class InputFiles {
     /** The files, in reading order, and what directories held that was not read. */
-    public record Listing(List<InputFile> files, int skipped, Map<String, Integer> skippedBySuffix) {
+    public record Listing(List<InputFile> files, int skipped, Map<String, Integer> skippedBySuffix, List<Path> skippedFiles) {
         public long bytes() {
             return files.stream().mapToLong(InputFile::bytes).sum();
         }
@@ -34,6 +34,7 @@ public final class InputFiles {
         List<InputFile> files = new ArrayList<>();
         Map<Path, Path> seen = new HashMap<>();
         Map<String, Integer> skipped = new HashMap<>();
+        List<Path> skippedFiles = new ArrayList<>();
         int skippedCount = 0;
         for (Path input : inputs) {
             if (Files.isDirectory(input)) {
@@ -51,6 +52,7 @@ public final class InputFiles {
                     if (file == null) {
                         skippedCount++;
                         skipped.merge(suffix(p), 1, Integer::sum);
+                        skippedFiles.add(p);
                     } else {
                         add(files, seen, file, input);
                     }
@@ -71,7 +73,7 @@ public final class InputFiles {
             throw new IllegalArgumentException("inputs " + inputs + " hold no " + InputFile.SUFFIXES + " files"
                     + (skippedCount > 0 ? " (skipped " + skippedCount + " other files: " + skipped + ")" : ""));
         }
-        return new Listing(List.copyOf(files), skippedCount, Map.copyOf(skipped));
+        return new Listing(List.copyOf(files), skippedCount, Map.copyOf(skipped), List.copyOf(skippedFiles));
     }
 
     private static void add(List<InputFile> files, Map<Path, Path> seen, InputFile file, Path via) throws IOException {

@@ -30,6 +30,16 @@ public final class TextStoreBuilder {
     public static final String KIND = "text";
     /** nanoGPT's OpenWebText split: 0.05 % of documents for validation. */
     public static final double DEFAULT_VAL_FRACTION = 0.0005;
+
+    /**
+     * The fewest training tokens a store may hold: one (input, target) pair. An input without text (empty files)
+     * used to give a one-token store and "succeed"; it is refused. Stores too small for a preset's context are
+     * written with a warning ({@link #SMALLEST_PRESET_WINDOW}), since a tiny context may still use them.
+     */
+    public static final long MIN_TRAIN_TOKENS = 2;
+
+    /** One window of the smallest bundled preset: context 64 plus the shifted target. */
+    public static final long SMALLEST_PRESET_WINDOW = 65;
     /** Beyond this many files, {@code meta.json} lists only the first ones (the count and total size are always there). */
     static final int LISTED_FILES = 1000;
 
@@ -60,7 +70,7 @@ public final class TextStoreBuilder {
      * @param tokenizeSeconds the tokenizing pass alone
      */
     public record Result(TokenStore store, long inputBytes, long tokens, long documents, long valDocuments, double seconds,
-                         double tokenizeSeconds) {
+                         double tokenizeSeconds, List<String> fallbackFiles, List<Path> skippedFiles) {
         /** Input megabytes (10^6 bytes, as on disk) per second of the whole job. */
         public double megabytesPerSecond() {
             return inputBytes / 1e6 / seconds;
@@ -107,10 +117,21 @@ public final class TextStoreBuilder {
             });
             progress.update("tokenize", totalBytes, totalBytes, done[0], done[1]);
             double tokenizeSeconds = (System.nanoTime() - tokenizeStart) / 1e9;
+            long trainTokens = done[0] - valOut.tokens();
+            if (done[0] - done[1] == 0 || trainTokens < MIN_TRAIN_TOKENS) {
+                // refused before commit: the store never appears (a 1-token store used to be written and "succeed")
+                throw new IllegalArgumentException(String.format(java.util.Locale.ROOT,
+                        "%s: the input holds %,d text tokens in %,d document(s), %,d for training: too small to train"
+                                + " on; give files with text", options.inputs().size() == 1 ? options.inputs().get(0)
+                                : options.inputs().size() + " inputs", done[0] - done[1], documents, trainTokens));
+            }
             writer.source(source(options, listing, reader.reports(), documents, valCount));
             writer.seed(options.seed());
             TokenStore store = writer.commit();
-            return new Result(store, totalBytes, done[0], done[1], valCount, (System.nanoTime() - start) / 1e9, tokenizeSeconds);
+            List<String> fallbackFiles = reader.reports().stream().filter(r -> r.plan().fallback())
+                    .map(r -> r.plan().file().path().toString()).toList();
+            return new Result(store, totalBytes, done[0], done[1], valCount, (System.nanoTime() - start) / 1e9, tokenizeSeconds,
+                    fallbackFiles, listing.skippedFiles());
         }
     }
 
@@ -136,6 +157,7 @@ public final class TextStoreBuilder {
         source.put("documents", documents);
         if (listing.skipped() > 0) {
             source.put("skipped_files_by_suffix", listing.skippedBySuffix());
+            source.put("skipped_files", listing.skippedFiles().stream().map(Path::toString).toList());
         }
         source.put("encoding", decode.charset().name());
         source.put("on_bad_bytes", decode.onBadBytes().name().toLowerCase());

@@ -72,7 +72,7 @@ class InsideTest {
             assertEquals(1, brute.derivations(), "the grammar is unambiguous: " + s);
             assertEquals(brute.probability(), inside.probability("S", s.words()), 1e-12 * brute.probability(), s.toString());
         }
-        // THEORY.md's example: S -> NP_M_S VP_M_S (1/2); NP_M_S -> Det N_S RC_S (1/3); RC_S -> Rel Aux_S V_intrans (2/6);
+        // docs/THEORY.md's example: S -> NP_M_S VP_M_S (1/2); NP_M_S -> Det N_S RC_S (1/3); RC_S -> Rel Aux_S V_intrans (2/6);
         // VP_M_S -> Aux_S V_intrans (1/2); words: Det 1/6, N_S 1/13, Rel 1/2, Aux 1/2 twice, V_intrans 1/9 twice
         double expected = 0.5 * (1.0 / 3) * (2.0 / 6) * 0.5 / 6 / 13 / 2 / 2 / 9 / 2 / 9;
         assertEquals(expected, inside.probability("S", words("my walrus that does sleep doesn't giggle")), 1e-12 * expected);

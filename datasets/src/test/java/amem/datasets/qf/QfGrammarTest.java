@@ -65,7 +65,7 @@ class QfGrammarTest {
         }
     }
 
-    /** Empirical rule frequencies against the probabilities the THEORY weights imply. */
+    /** Empirical rule frequencies against the probabilities the docs/THEORY.md weights imply. */
     @Test
     void samplesFollowTheRuleWeights() {
         SplittableRandom rng = new SplittableRandom(11);

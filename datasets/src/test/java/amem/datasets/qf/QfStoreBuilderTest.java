@@ -51,7 +51,7 @@ class QfStoreBuilderTest {
 
     /**
      * The reference-size corpus with the distinct-sentence procedure (the one the deduplicated-entropy estimate models):
-     * generated and written in seconds, with THEORY.md §6's figures.
+     * generated and written in seconds, with docs/THEORY.md §6's figures.
      */
     @Test
     void referenceSizeCorpusMatchesTheReferenceFigures() throws IOException {

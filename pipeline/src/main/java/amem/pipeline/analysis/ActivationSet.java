@@ -91,8 +91,9 @@ public final class ActivationSet {
     }
 
     /**
-     * The activation datasets of a run: {@code RUN/activations} itself when it holds hooks, and every
-     * {@code RUN/activations/step-NNNNNNNNN} snapshot, by step.
+     * The activation datasets of a run: {@code RUN/activations} itself when it holds hooks, every
+     * {@code RUN/activations/step-NNNNNNNNN} snapshot, by step, and any other dataset directly under it (what
+     * {@code amem collect --run RUN} writes without {@code --out}).
      */
     public static List<Path> inRun(Path runDir) throws IOException {
         Path root = runDir.resolve("activations");
@@ -113,8 +114,14 @@ public final class ActivationSet {
             return List.of();
         }
         try (Stream<Path> entries = Files.list(dir)) {
-            return entries.filter(p -> Files.isDirectory(p) && STEP_DIR.matcher(p.getFileName().toString()).matches())
-                    .sorted().toList();
+            // step-N snapshots of training and any dataset `amem collect --run` wrote there (collect-<split>)
+            List<Path> found = new ArrayList<>();
+            for (Path p : entries.filter(Files::isDirectory).sorted().toList()) {
+                if (STEP_DIR.matcher(p.getFileName().toString()).matches() || isActivationSet(p)) {
+                    found.add(p);
+                }
+            }
+            return found;
         }
     }
 
@@ -165,6 +172,25 @@ public final class ActivationSet {
     /** The hook named {@code name}, if present. */
     public Optional<Hook> hook(String name) {
         return hooks.stream().filter(h -> h.name().equals(name)).findFirst();
+    }
+
+    /**
+     * The run whose checkpoint recorded the dataset in {@code dir} ({@code amem collect --run} writes it to the
+     * manifest's {@code model.run}), when that directory still holds a run; empty for datasets of Hugging Face
+     * weights or without a manifest. {@code amem analyze --activations} writes its tables into that run, where the
+     * report reads them.
+     */
+    public static Optional<Path> sourceRun(Path dir) throws IOException {
+        JsonObject manifest = readManifest(dir.resolve("manifest.json"));
+        if (manifest == null || !manifest.has("model") || !manifest.get("model").isJsonObject()) {
+            return Optional.empty();
+        }
+        JsonObject model = manifest.getAsJsonObject("model");
+        if (!model.has("run") || !model.get("run").isJsonPrimitive()) {
+            return Optional.empty();
+        }
+        Path run = Path.of(model.get("run").getAsString());
+        return Files.isRegularFile(run.resolve("config.json")) ? Optional.of(run) : Optional.empty();
     }
 
     /** The parsed manifest, if the directory has one. */

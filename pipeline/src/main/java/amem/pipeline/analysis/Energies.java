@@ -6,9 +6,9 @@ import ai.djl.ndarray.types.DataType;
 import amem.models.Scalars;
 
 /**
- * The energies of THEORY.md §1, vectorised over many query vectors x (rows of a q × n array) against a set of
+ * The energies of docs/THEORY.md §1, vectorised over many query vectors x (rows of a q × n array) against a set of
  * stored patterns rho_i ({@link EngineVectors}, m × n, processed chunk by chunk with a running log-sum-exp so
- * the pattern count is not limited by memory). Notation as in THEORY.md: n dimension, m patterns, beta inverse
+ * the pattern count is not limited by memory). Notation as in docs/THEORY.md: n dimension, m patterns, beta inverse
  * temperature. Use float64 arrays for exact figures (tests, small sets); float32 on a GPU for large ones.
  *
  * <ul>
@@ -165,7 +165,7 @@ public final class Energies {
 
     /**
      * Iterates the read-out {@code x <- sum_i p_i rho_i} from {@code x} for {@code steps} steps (the attention
-     * update repeated; THEORY.md §1), returning the final state in {@code x}'s manager.
+     * update repeated; docs/THEORY.md §1), returning the final state in {@code x}'s manager.
      */
     public static NDArray iterate(NDArray x, EngineVectors patterns, double beta, Kind kind, int steps) {
         NDArray state = x;
@@ -180,7 +180,7 @@ public final class Energies {
     }
 
     /**
-     * The layered energy {@code E_global = -log sum_l exp(-E_l)} (THEORY.md §1) for each query, from the layers'
+     * The layered energy {@code E_global = -log sum_l exp(-E_l)} (docs/THEORY.md §1) for each query, from the layers'
      * energies {@code layerEnergies[l][k]}; computed stably around {@code min_l E_l}.
      */
     public static double[] global(double[][] layerEnergies) {

@@ -15,7 +15,7 @@ import tech.tablesaw.api.StringColumn;
 import tech.tablesaw.api.Table;
 
 /**
- * Energies (THEORY.md §1) of held-out activations against stored patterns, per hook point: the stored patterns
+ * Energies (docs/THEORY.md §1) of held-out activations against stored patterns, per hook point: the stored patterns
  * rho_i of a layer are its activations on training data, the queries x its activations on held-out data. For each
  * hook present in both datasets, every energy of {@link Energies} is summarised, with the share of queries for
  * which the distance energy's bounds hold; the layered energy {@code E_global} combines a token's energies over

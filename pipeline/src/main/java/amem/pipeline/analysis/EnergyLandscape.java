@@ -6,7 +6,7 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 
 /**
- * The two-dimensional illustration of THEORY.md §1: three stored patterns in the plane, beta = 1, and on a grid
+ * The two-dimensional illustration of docs/THEORY.md §1: three stored patterns in the plane, beta = 1, and on a grid
  * of points x the LogSumExp term, the regulariser, their sum (the MCHN energy) and the distance energy. The
  * distance energy has a well at every pattern; the MCHN energy needs its regulariser to have minima at all.
  *

@@ -61,7 +61,7 @@ public final class EngineVectors implements AutoCloseable {
         return new EngineVectors(manager, chunks, hook.width(), chunkRows);
     }
 
-    /** Vectors given as rows (tests, small pattern sets such as THEORY.md §1's two-dimensional illustration). */
+    /** Vectors given as rows (tests, small pattern sets such as docs/THEORY.md §1's two-dimensional illustration). */
     public static EngineVectors of(double[][] rows, int chunkRows, NDManager parent, DataType type) {
         NDManager manager = parent.newSubManager();
         int n = rows.length == 0 ? 0 : rows[0].length;
@@ -141,7 +141,7 @@ public final class EngineVectors implements AutoCloseable {
         return norms;
     }
 
-    /** Largest norm (M in THEORY.md §1's MCHN energy). */
+    /** Largest norm (M in docs/THEORY.md §1's MCHN energy). */
     public double maxNorm() {
         double max = 0;
         for (double norm : norms()) {

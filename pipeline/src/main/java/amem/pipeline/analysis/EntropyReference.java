@@ -11,7 +11,7 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * The entropy figures of a Question-Formation corpus (THEORY.md §3 and §6), read from its token store's
+ * The entropy figures of a Question-Formation corpus (docs/THEORY.md §3 and §6), read from its token store's
  * {@code meta.json}. What a figure is depends on the store, and the store says so in a {@code what} member beside it
  * ({@link #what}): for a generated store the closed form is the generating grammar's entropy rate, the loss floor for
  * fresh samples of that grammar (and only for them); for a store imported with {@code --from-reference} every figure

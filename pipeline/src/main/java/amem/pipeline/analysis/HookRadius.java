@@ -3,7 +3,7 @@ package amem.pipeline.analysis;
 import java.util.OptionalInt;
 
 /**
- * The geometry of one hook point's activations (THEORY.md §2): norms, nearest-neighbour and pairwise distances,
+ * The geometry of one hook point's activations (docs/THEORY.md §2): norms, nearest-neighbour and pairwise distances,
  * the ratios the theory reads them by, the chosen radius and the separation index.
  *
  * @param hook hook name
@@ -89,12 +89,12 @@ public record HookRadius(String hook, int width, long vectorsTotal, int vectors,
         return radius / Math.sqrt(width);
     }
 
-    /** Share of balls of THEORY.md §3's Gaussian radius sqrt(n/2) that do not overlap (the curve at x = 1). */
+    /** Share of balls of docs/THEORY.md §3's Gaussian radius sqrt(n/2) that do not overlap (the curve at x = 1). */
     public double separationAtGaussianRadius() {
         return separationCurve[CURVE.length - 1];
     }
 
-    /** r_hat² / (n / 2): 1 where Gaussian balls exp(-||y||²) concentrate (THEORY.md §3). */
+    /** r_hat² / (n / 2): 1 where Gaussian balls exp(-||y||²) concentrate (docs/THEORY.md §3). */
     public double radiusSquaredOverHalfWidth() {
         return radius * radius / (width / 2.0);
     }

@@ -15,7 +15,7 @@ import tech.tablesaw.api.StringColumn;
 import tech.tablesaw.api.Table;
 
 /**
- * A run's loss against THEORY.md §3: per evaluated split, the final and minimum loss (the minimum-validation step
+ * A run's loss against docs/THEORY.md §3: per evaluated split, the final and minimum loss (the minimum-validation step
  * is the early-stopping point), the plateau ({@link Plateau}), the overfitting gap (split loss minus training loss
  * at the last step both were evaluated) and the rise after the minimum, and the distance of the reached level
  * (the plateau when there is one, else the final loss) to each reference: the paper's bound (default 1.0 nat per

@@ -11,7 +11,7 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * Exact nearest-neighbour distances within one set of vectors (THEORY.md §2): for every vector, the distance to
+ * Exact nearest-neighbour distances within one set of vectors (docs/THEORY.md §2): for every vector, the distance to
  * the closest other vector, leaving out itself and every row with the same {@link RowKeys key} (the same token
  * position recorded twice).
  *

@@ -7,7 +7,7 @@ import amem.models.Scalars;
 import java.util.Arrays;
 
 /**
- * Distances between all pairs of a random subsample of the vectors (THEORY.md §2), the background against which
+ * Distances between all pairs of a random subsample of the vectors (docs/THEORY.md §2), the background against which
  * nearest-neighbour distances are read: if patterns were well separated, nearest neighbours would sit far below
  * typical pairwise distances. Pairs with the same {@link RowKeys key} are left out. The subsample's rows are
  * computed against each other in blocks of {@code blockRows}, so memory stays at blockRows × sample.

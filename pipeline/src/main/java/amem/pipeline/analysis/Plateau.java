@@ -3,7 +3,7 @@ package amem.pipeline.analysis;
 import java.util.Locale;
 
 /**
- * THEORY.md §3's plateau: the mean loss over the last {@code window} evaluations, once the relative change per
+ * docs/THEORY.md §3's plateau: the mean loss over the last {@code window} evaluations, once the relative change per
  * evaluation, {@code |L_i - L_(i-1)| / |L_(i-1)|}, has stayed below {@code tolerance}. Here "stayed" means for
  * each of the last {@code window} changes; the plateau starts at the earliest evaluation after which every change
  * is below the tolerance. The change is per evaluation, so it depends on how often the run evaluates: with

@@ -16,7 +16,7 @@ import tech.tablesaw.api.StringColumn;
 import tech.tablesaw.api.Table;
 
 /**
- * THEORY.md §2 for every hook point of activation datasets: loads each hook's vectors onto the engine's device,
+ * docs/THEORY.md §2 for every hook point of activation datasets: loads each hook's vectors onto the engine's device,
  * finds exact nearest neighbours, samples pairwise distances, and writes {@code radius.csv} (one row per hook and
  * dataset) and {@code nn_distances.csv} (histogram bins per hook, long format).
  */

@@ -6,7 +6,7 @@ import java.util.stream.Collectors;
 
 /**
  * Which statistic of the nearest-neighbour distances defines a layer's empirical radius {@code r_hat}
- * (THEORY.md §2). The paper's own choice is not known; the default is half the median nearest-neighbour
+ * (docs/THEORY.md §2). The paper's own choice is not known; the default is half the median nearest-neighbour
  * distance, and the name of the statistic used is always recorded next to the radius.
  */
 public enum RadiusStatistic {

@@ -11,7 +11,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Which token position each row of a hook records, so that THEORY.md §2's nearest-neighbour search can leave out
+ * Which token position each row of a hook records, so that docs/THEORY.md §2's nearest-neighbour search can leave out
  * "the vector itself and exact duplicates of the same token position": two rows with the same key are never
  * each other's neighbour. Keys come from, in this order of preference, in the hook's directory and then in the
  * dataset's root (or files the manifest names):

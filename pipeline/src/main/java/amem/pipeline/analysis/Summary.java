@@ -3,7 +3,7 @@ package amem.pipeline.analysis;
 import java.util.Arrays;
 
 /**
- * The summary statistics THEORY.md §2 asks for: min, 5th percentile, median, mean, 95th percentile, max, and the
+ * The summary statistics docs/THEORY.md §2 asks for: min, 5th percentile, median, mean, 95th percentile, max, and the
  * number of values they summarise. Percentiles interpolate linearly between order statistics (NumPy's default,
  * Hyndman–Fan type 7). Non-finite values are left out and counted in {@link #nonFinite()}.
  *

@@ -1,5 +1,5 @@
 /**
- * Analysis of runs and activations against the associative-memory theory (THEORY.md §1–3), behind
+ * Analysis of runs and activations against the associative-memory theory (docs/THEORY.md §1–3), behind
  * {@code amem analyze}.
  *
  * <ul>

@@ -16,7 +16,7 @@ public record BenchShape(String name, String description, ModelConfig model, int
     public static final List<BenchShape> ALL = List.of(
             new BenchShape("tiny", "GPT-2-style smoke-test shape: V 512, L 2, n 64, context 64, batch 8",
                     ModelConfig.gpt2(512, 64, 2, 2, 64), 8, false),
-            new BenchShape("qf-vanilla", "Question-Formation vanilla (THEORY 5C): L 6, n 512, 4 heads, ffn 512, dropout 0.1, 8 lines",
+            new BenchShape("qf-vanilla", "Question-Formation vanilla (docs/THEORY.md §5C): L 6, n 512, 4 heads, ffn 512, dropout 0.1, 8 lines",
                     ModelConfig.vanilla(68, 64, 6, 4, 512, 512, 0.1f), 8, true),
             new BenchShape("gpt2-peer", "nanoGPT CPU peer: V 50257, L 4, 4 heads, n 128, context 64, batch 12",
                     ModelConfig.gpt2(50257, 64, 4, 4, 128), 12, false),

@@ -76,8 +76,27 @@ public final class AmemCli implements Runnable {
         // to its subcommands, which must still refuse an unknown argument.
         cli.getSubcommands().get("analyze").getSubcommands().values().forEach(sub -> sub.setUnmatchedArgumentsAllowed(false));
         cli.setExecutionExceptionHandler(AmemCli::handle);
-        cli.setUsageHelpAutoWidth(true);
-        return cli;
+        cli.setParameterExceptionHandler(AmemCli::badOption);
+        return HelpLayout.apply(cli, true);
+    }
+
+    /**
+     * A wrong option or argument: the error, picocli's "did you mean" for a mistyped option, and where the help is,
+     * instead of the whole usage text (which buried the one line that mattered).
+     */
+    private static int badOption(CommandLine.ParameterException e, String[] args) {
+        CommandLine cli = e.getCommandLine();
+        PrintWriter err = cli.getErr();
+        err.println(cli.getCommandSpec().qualifiedName() + ": error: " + e.getMessage());
+        if (e instanceof CommandLine.UnmatchedArgumentException unmatched) {
+            java.util.List<String> suggestions = unmatched.getSuggestions();
+            if (!suggestions.isEmpty()) {
+                err.println("did you mean " + String.join(" or ", suggestions) + "?");
+            }
+        }
+        err.println("see: " + cli.getCommandSpec().qualifiedName() + " --help");
+        err.flush();
+        return EXIT_USAGE;
     }
 
     private static int handle(Exception e, CommandLine cli, CommandLine.ParseResult parsed) {
@@ -87,7 +106,11 @@ public final class AmemCli implements Runnable {
                 || cause instanceof RunDirectoryException
                 || cause instanceof IllegalArgumentException;
         String message = cause.getMessage() == null ? cause.toString() : cause.getMessage();
-        if (cause instanceof IOException && !(cause.getClass().getName().startsWith("amem."))) {
+        if (cause instanceof java.nio.file.FileSystemException fs) {
+            // a last resort: commands check their outputs first; this keeps Java's class names out of the message
+            message = FileErrors.describe(fs);
+            usage = fs instanceof java.nio.file.FileAlreadyExistsException;
+        } else if (cause instanceof IOException && !(cause.getClass().getName().startsWith("amem."))) {
             message = cause.getClass().getSimpleName() + ": " + message;
         }
         err.println(cli.getCommandSpec().qualifiedName() + ": error: " + amem.datasets.Messages.oneLine(message));

@@ -63,8 +63,13 @@ final class AnalyzeActivationsCommand implements Callable<Integer> {
         if (patterns != null && !Files.isDirectory(patterns)) {
             throw new IllegalArgumentException("--patterns " + patterns + ": no such directory");
         }
-        Path target = out.or(enclosingRun(activations).map(r -> r.resolve("analysis"))
-                .orElse(activations.resolve("analysis")));
+        // into the run the activations came from (inside it, or named by their manifest), where `amem report RUN`
+        // reads the radius; else beside the activations
+        Optional<Path> source = enclosingRun(activations);
+        if (source.isEmpty()) {
+            source = ActivationSet.sourceRun(activations);
+        }
+        Path target = out.or(source.map(r -> r.resolve("analysis")).orElse(activations.resolve("analysis")));
         try (LazyEngine engine = new LazyEngine(device)) {
             RunAnalysis.radius(List.of(activations), radiusOptions, target, engine.manager(), AnalyzeCommand::say);
             if (patterns != null) {

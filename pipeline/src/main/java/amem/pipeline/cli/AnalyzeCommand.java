@@ -9,7 +9,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Unmatched;
 
 /**
- * {@code amem analyze}: THEORY.md §1–4 for runs, activation datasets and sweeps, one subcommand each
+ * {@code amem analyze}: docs/THEORY.md §1–4 for runs, activation datasets and sweeps, one subcommand each
  * ({@link AnalyzeRunCommand}, {@link AnalyzeActivationsCommand}, {@link AnalyzeSweepCommand}), so that each has only
  * the options that mean something for it.
  *
@@ -22,11 +22,11 @@ import picocli.CommandLine.Unmatched;
         name = "analyze",
         mixinStandardHelpOptions = true,
         description = {
-            "Compare runs, activations and sweeps with the theory (THEORY.md §1-4); writes CSV tables under analysis/.",
+            "Compare runs, activations and sweeps with the theory (docs/THEORY.md §1-4); writes CSV tables under analysis/.",
             "  amem analyze run RUN...                    loss.csv (+ radius of RUN/activations)",
             "  amem analyze activations DIR               radius.csv, nn_distances.csv",
             "  amem analyze activations DIR --patterns P  also energy.csv",
-            "  amem analyze sweep DIR                     N*(D) and Chinchilla fits (THEORY.md §4)",
+            "  amem analyze sweep DIR                     N*(D) and Chinchilla fits (docs/THEORY.md §4)",
         },
         subcommands = {AnalyzeRunCommand.class, AnalyzeActivationsCommand.class, AnalyzeSweepCommand.class})
 final class AnalyzeCommand implements Callable<Integer> {

@@ -12,7 +12,7 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-/** {@code amem analyze sweep DIR}: N*(D) and the Chinchilla fit of a sweep (THEORY.md §4). */
+/** {@code amem analyze sweep DIR}: N*(D) and the Chinchilla fit of a sweep (docs/THEORY.md §4). */
 @Command(
         name = "sweep",
         mixinStandardHelpOptions = true,

@@ -94,7 +94,7 @@ final class CollectCommand implements Callable<Integer> {
     @Mixin
     DeviceOption device = DeviceOption.defaultingTo("auto");
 
-    @Option(names = "--out", paramLabel = "DIR", description = "the dataset directory to create")
+    @Option(names = "--out", paramLabel = "DIR", description = "the dataset directory to create (default with --run: RUN/activations/collect-<split>, where `amem analyze run RUN` finds it)")
     Path out;
 
     @Option(names = "--overwrite", description = "replace an existing dataset at --out (once the new one is complete)")
@@ -132,10 +132,16 @@ final class CollectCommand implements Callable<Integer> {
         }
         CollectRequest request = request(chosen);
         LanguageModels.create(shape).hooks().select(request.hooks()); // a bad glob fails before anything loads
+        if (out == null && source.run != null) {
+            // inside the run, where `amem analyze RUN` looks for activations and the report then finds the radius
+            out = source.run.resolve("activations").resolve("collect-" + request.split());
+            stderr.println("no --out: writing into " + out + " (analyse it with: amem analyze run " + source.run + ")");
+        }
         if (out == null) {
-            throw new ConfigException("--out DIR is required: the activation dataset to create");
+            throw new ConfigException("--out DIR is required with --weights: the activation dataset to create");
         }
         Path store = source.store();
+        OutputTarget.check(out, overwrite, "--out", "an activation dataset"); // before the model loads
         Device target = device.resolve();
         try (TokenStore tokens = TokenStore.open(store);
                 ModelSources.Loaded model = source.load(target, stderr::println)) {

@@ -3,7 +3,7 @@ package amem.pipeline.cli;
 import amem.pipeline.analysis.LossAnalysis;
 import picocli.CommandLine.Option;
 
-/** The options of the loss analysis (THEORY.md §3) of {@code analyze run}. */
+/** The options of the loss analysis (docs/THEORY.md §3) of {@code analyze run}. */
 final class LossOptions {
 
     @Option(names = "--plateau-window", defaultValue = "3", paramLabel = "K",

@@ -33,7 +33,7 @@ final class PrepareCommand extends CommandGroup {
             mixinStandardHelpOptions = true,
             description = {
                 "Generate the Question-Formation corpus as a token store.",
-                "Samples the grammar of THEORY.md section 6 into a word-level token store with splits train, val (the dev set), test and gen (generalisation), each with a line index.",
+                "Samples the grammar of docs/THEORY.md section 6 into a word-level token store with splits train, val (the dev set), test and gen (generalisation), each with a line index.",
                 "The defaults give the ~2.2M-token reference corpus with the rule weights fitted to McCoy et al.'s files"
                     + " (--weights mccoy-2020) and their split procedure (--procedure mccoy); see docs/DATA.md.",
                 "--fit-weights FILE... --out W.json fits the rule probabilities to reference lines (maximum likelihood) and"
@@ -102,6 +102,7 @@ final class PrepareCommand extends CommandGroup {
             if (fitWeights != null) {
                 return fit();
             }
+            OutputTarget.check(out, overwrite, "--out", "a token store");
             if (fromReference != null) {
                 for (String generatorOption : new String[] {"--train-lines", "--dev-lines", "--test-lines", "--gen-lines", "--seed"}) {
                     if (spec.commandLine().getParseResult().hasMatchedOption(generatorOption)) {

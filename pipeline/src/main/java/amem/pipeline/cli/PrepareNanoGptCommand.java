@@ -41,6 +41,7 @@ final class PrepareNanoGptCommand implements Callable<Integer> {
         if (!Files.isDirectory(nanoDir)) {
             throw new IllegalArgumentException("NANOGPT_DIR " + nanoDir + ": no such directory");
         }
+        OutputTarget.check(out, overwrite, "--out", "a token store");
         long start = System.nanoTime();
         DataProgress progress = new DataProgress();
         try (TokenStore store = adopt(progress)) {

@@ -71,6 +71,7 @@ final class PrepareTextCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         DecodeOptions decode = new DecodeOptions(charset(encoding, "--encoding"), badBytes(onBadBytes),
                 charset(fallbackEncoding, "--fallback-encoding"), jsonlField);
+        OutputTarget.check(out, overwrite, "--out", "a token store");
         int cores = threads == null ? Runtime.getRuntime().availableProcessors() : threads;
         TextStoreBuilder.Options options = new TextStoreBuilder.Options(inputs, decode, valFraction, seed, cores, overwrite);
         DataProgress progress = new DataProgress();
@@ -87,7 +88,35 @@ final class PrepareTextCommand implements Callable<Integer> {
                 result.store().split("train").tokens(), result.store().split("val").tokens(), result.documents(),
                 result.valDocuments(), result.inputBytes() / 1e6, result.seconds(), result.megabytesPerSecond(),
                 result.tokenizeMegabytesPerSecond(), result.tokens() / result.tokenizeSeconds(), cores);
+        for (String line : summaryNotes(result, fallbackEncoding)) {
+            System.out.println(line);
+        }
         return 0;
+    }
+
+    /** The files decoded with the fallback encoding and the files skipped, so neither goes unnoticed. */
+    static List<String> summaryNotes(TextStoreBuilder.Result result, String fallbackEncoding) {
+        List<String> notes = new java.util.ArrayList<>();
+        long window = TextStoreBuilder.SMALLEST_PRESET_WINDOW;
+        for (String split : new String[] {"train", "val"}) {
+            long tokens = result.store().split(split).tokens();
+            if (tokens < window) {
+                notes.add(String.format(Locale.ROOT, "warning: the %s split holds %,d token(s), less than one window of"
+                        + " the smallest preset (context 64 + 1 = %d tokens): train with a smaller model.context_length"
+                        + " or give more text", split, tokens, window));
+            }
+        }
+        if (!result.fallbackFiles().isEmpty()) {
+            notes.add(String.format(Locale.ROOT, "read with the fallback encoding %s (not valid in --encoding): %d file(s): %s",
+                    fallbackEncoding, result.fallbackFiles().size(), String.join(", ", result.fallbackFiles())));
+        }
+        if (!result.skippedFiles().isEmpty()) {
+            List<String> names = result.skippedFiles().stream().map(Path::toString).toList();
+            notes.add(String.format(Locale.ROOT, "skipped %d file(s) that are not .txt, .jsonl, .txt.gz or .jsonl.gz: %s%s",
+                    names.size(), String.join(", ", names.subList(0, Math.min(10, names.size()))),
+                    names.size() > 10 ? ", ... (all in meta.json's source.skipped_files)" : ""));
+        }
+        return notes;
     }
 
     static Charset charset(String name, String option) {

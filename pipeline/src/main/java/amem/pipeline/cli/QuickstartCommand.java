@@ -64,6 +64,7 @@ final class QuickstartCommand implements Callable<Integer> {
             result = train(progress, TrainingRun.Options.defaults().stop(stop));
         }
         if (!result.outcome().finished()) {
+            System.out.println(StopReport.summary(result.outcome(), result.runDir()));
             return StopReport.exitCode(result.outcome(), result.runDir());
         }
         report(result);
@@ -89,7 +90,8 @@ final class QuickstartCommand implements Callable<Integer> {
         for (int n = 2; RunDirectory.holdsRun(target); n++) {
             target = run.resolveSibling(run.getFileName() + "-" + n);
         }
-        RunConfig config = Presets.get(PRESET).resolve()
+        RunConfig base = Presets.get(PRESET).resolve();
+        RunConfig config = base
                 .with("data.dir", data.toString())
                 .with("train.device", device.spec());
         if (steps != null) {
@@ -101,7 +103,11 @@ final class QuickstartCommand implements Callable<Integer> {
         if (width != null) {
             config = config.with("model.n_embd", width.toString());
         }
-        return TrainingRun.start(config, target, progress, options);
+        amem.pipeline.config.StepScaling.Result fitted = amem.pipeline.config.StepScaling.fit(base, config, java.util.Set.of());
+        if (fitted.message() != null) {
+            progress.message(fitted.message());
+        }
+        return TrainingRun.start(fitted.config(), target, progress, options);
     }
 
     private static void report(TrainingRun.Result result) {

@@ -4,7 +4,7 @@ import amem.pipeline.analysis.RadiusAnalysis;
 import amem.pipeline.analysis.RadiusStatistic;
 import picocli.CommandLine.Option;
 
-/** The options of the radius analysis (THEORY.md §2), shared by {@code analyze run} and {@code analyze activations}. */
+/** The options of the radius analysis (docs/THEORY.md §2), shared by {@code analyze run} and {@code analyze activations}. */
 final class RadiusOptions {
 
     @Option(names = "--radius-statistic", defaultValue = "median_nn_half", paramLabel = "NAME",

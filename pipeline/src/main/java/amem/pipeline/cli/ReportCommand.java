@@ -13,7 +13,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /**
- * {@code amem report}: one self-contained HTML report for one run or a comparison of runs (THEORY.md §1–3), with
+ * {@code amem report}: one self-contained HTML report for one run or a comparison of runs (docs/THEORY.md §1–3), with
  * every chart also saved as PNG and SVG under {@code plots/} beside it.
  */
 @Command(

@@ -49,6 +49,7 @@ final class SubsetCommand implements Callable<Integer> {
         if (!Files.isDirectory(from)) {
             throw new IllegalArgumentException("--from " + from + ": no such directory");
         }
+        OutputTarget.check(out, overwrite, "--out", "a token store");
         SubsetRule rule = new SubsetRule(fraction, tokens == null ? null : parseCount(tokens), seed);
         long start = System.nanoTime();
         DataProgress progress = new DataProgress();

@@ -29,7 +29,7 @@ import tech.tablesaw.api.Table;
         mixinStandardHelpOptions = true,
         sortOptions = false,
         description = {
-            "Run a grid of experiments (model shapes x data sizes, THEORY.md section 4) from a preset with a grid.",
+            "Run a grid of experiments (model shapes x data sizes, docs/THEORY.md section 4) from a preset with a grid.",
             "The plan is frozen in DIR/sweep.json; cells run one after another into DIR/runs/<cell>; finished cells are",
             "skipped, interrupted ones resumed; DIR/sweep.csv gets one row per cell. Run the same command again to continue.",
             "Several processes may run one DIR at once (more cores or nodes): each cell is locked while it trains and",
@@ -65,7 +65,7 @@ final class SweepCommand implements Callable<Integer> {
     @Option(names = "--list", description = "print the cells and their status, run nothing")
     boolean list;
 
-    @Option(names = "--estimate", description = "print each cell's training FLOPs, time at --tflops and memory, run nothing")
+    @Option(names = "--estimate", description = "print each cell's training FLOPs, device time (at --tflops, at least --step-floor-ms per step) and memory, run nothing")
     boolean estimate;
 
     @Option(names = "--tflops", paramLabel = "T",
@@ -238,16 +238,50 @@ final class SweepCommand implements Callable<Integer> {
 
     private static void printEstimate(SweepEstimate.Result estimate) {
         System.out.printf(Locale.ROOT, "%5s  %-28s %14s %12s %10s %12s %10s %10s%n", "index", "cell", "parameters",
-                "tokens/step", "steps", "PFLOP", "hours", "memory");
+                "tokens/step", "steps", "FLOPs", "time", "memory");
+        int floorBound = 0;
         for (SweepEstimate.Cell c : estimate.cells()) {
-            System.out.printf(Locale.ROOT, "%5d  %-28s %,14d %,12.0f %,10d %,12.1f %,10.2f %8.1f GiB%n", c.cell().index(),
-                    c.cell().name(), c.parameters(), c.tokensPerStep(), c.steps(), c.flops() / 1e15, c.hours(),
+            System.out.printf(Locale.ROOT, "%5d  %-28s %,14d %,12.0f %,10d %12s %10s %8.1f GiB%n", c.cell().index(),
+                    c.cell().name(), c.parameters(), c.tokensPerStep(), c.steps(), flops(c.flops()), duration(c.hours()),
                     c.memoryBytes() / (double) (1L << 30));
+            floorBound += c.hours() * 3600 / c.steps() <= estimate.stepFloorMs() / 1e3 * (1 + 1e-9) ? 1 : 0;
         }
-        System.out.printf(Locale.ROOT, "total: %,.1f PFLOP, %,.1f device-hours at %.1f TFLOP/s sustained (%s) and at least "
-                + "%.1f ms per step; the largest cell needs about %.1f GiB in %s (estimates; evaluation not counted)%n",
-                estimate.totalFlops() / 1e15, estimate.totalHours(), estimate.teraflops(), estimate.precision().label(),
-                estimate.stepFloorMs(), estimate.peakMemoryBytes() / (double) (1L << 30), estimate.precision().label());
+        // small grids used to read "0.0 PFLOP, 0.00 device-hours": units now follow the size, and the line says
+        // when the per-step floor (launch overhead), not the arithmetic, sets the time
+        System.out.printf(Locale.ROOT, "total: %s, about %s of device time at %.1f TFLOP/s sustained (%s) and at least %.1f ms per"
+                + " step (%d of %d cells are bound by that floor: their time is steps x floor; measure the floor of"
+                + " your device, CPU included, with `amem bench` and pass --step-floor-ms); the largest cell needs about"
+                + " %.1f GiB in %s (estimates; evaluation not counted)%n",
+                flops(estimate.totalFlops()), duration(estimate.totalHours()), estimate.teraflops(), estimate.precision().label(),
+                estimate.stepFloorMs(), floorBound, estimate.cells().size(), estimate.peakMemoryBytes() / (double) (1L << 30),
+                estimate.precision().label());
+    }
+
+    /** FLOPs in the unit that keeps one to three digits before the point (GFLOP to EFLOP). */
+    static String flops(double value) {
+        String[] units = {"GFLOP", "TFLOP", "PFLOP", "EFLOP"};
+        double scaled = value / 1e9;
+        int unit = 0;
+        while (scaled >= 1000 && unit < units.length - 1) {
+            scaled /= 1000;
+            unit++;
+        }
+        return String.format(Locale.ROOT, "%.1f %s", scaled, units[unit]);
+    }
+
+    /** A duration given in hours, in seconds, minutes, hours or days as its size asks. */
+    static String duration(double hours) {
+        double seconds = hours * 3600;
+        if (seconds < 90) {
+            return String.format(Locale.ROOT, "%.0f s", seconds);
+        }
+        if (seconds < 90 * 60) {
+            return String.format(Locale.ROOT, "%.1f min", seconds / 60);
+        }
+        if (hours < 48) {
+            return String.format(Locale.ROOT, "%.1f h", hours);
+        }
+        return String.format(Locale.ROOT, "%.1f days", hours / 24);
     }
 
     private static String longText(Table table, String column, int row) {

@@ -3,6 +3,7 @@ package amem.pipeline.cli;
 import amem.pipeline.config.ConfigException;
 import amem.pipeline.config.Presets;
 import amem.pipeline.config.RunConfig;
+import amem.pipeline.config.StepScaling;
 import amem.pipeline.train.Progress;
 import amem.pipeline.train.StopSignal;
 import amem.pipeline.train.Tf32Environment;
@@ -10,7 +11,6 @@ import amem.pipeline.train.TrainingRun;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -45,6 +45,13 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--device", description = "auto | cpu | gpu | gpu:N (same as --set train.device=...)")
     String device;
 
+    @Option(names = "--steps", paramLabel = "N", description = "optimizer steps (same as --set train.steps=N); fewer"
+            + " than the preset's also scale its warm-up and evaluation interval where they no longer fit")
+    Long steps;
+
+    @Option(names = "--data", paramLabel = "DIR", description = "token store to train on (same as --set data.dir=DIR)")
+    String data;
+
     @Option(names = "--pause-at", paramLabel = "STEP", description = "stop after this step with a checkpoint; continue later with --resume")
     Long pauseAt;
 
@@ -56,6 +63,12 @@ final class TrainCommand implements Callable<Integer> {
         List<String> sets = new ArrayList<>(overrides);
         if (device != null) {
             sets.add("train.device=" + device);
+        }
+        if (steps != null) {
+            sets.add("train.steps=" + steps);
+        }
+        if (data != null) {
+            sets.add("data.dir=" + data);
         }
         Progress progress = Progress.onStderr();
         if (skipBadBatch && resume == null) {
@@ -73,9 +86,7 @@ final class TrainCommand implements Callable<Integer> {
             return Tf32Environment.relaunch(mismatch);
         }
         var outcome = result.outcome();
-        System.out.printf(Locale.ROOT, "%s: %s at step %d, train loss %.4f, val loss %.4f (%.1f s)%n", result.runDir(),
-                outcome.finished() ? "finished" : outcome.stoppedBy() != null ? "stopped by " + outcome.stoppedBy() : "paused",
-                outcome.step(), outcome.evalTrainLoss(), outcome.evalValLoss(), outcome.seconds());
+        System.out.println(StopReport.summary(outcome, result.runDir()));
         return StopReport.exitCode(outcome, result.runDir());
     }
 
@@ -95,10 +106,15 @@ final class TrainCommand implements Callable<Integer> {
         if (run == null) {
             throw new ConfigException("--run DIR is required for a new run, e.g. --run runs/my-run");
         }
-        RunConfig resolved = preset != null ? Presets.get(preset).resolve() : RunConfig.fromFile(config);
+        RunConfig base = preset != null ? Presets.get(preset).resolve() : RunConfig.fromFile(config);
+        RunConfig resolved = base;
         for (String assignment : sets) {
             resolved = resolved.withAssignment(assignment);
         }
-        return TrainingRun.start(resolved, run, progress, options);
+        StepScaling.Result fitted = StepScaling.fit(base, resolved, StepScaling.keysOf(overrides));
+        if (fitted.message() != null) {
+            progress.message(fitted.message());
+        }
+        return TrainingRun.start(fitted.config(), run, progress, options);
     }
 }

@@ -6,6 +6,7 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * Every key a run configuration may set, with its default. Sections: {@code model} (the architecture and
@@ -110,8 +111,15 @@ public final class ConfigSchema {
         return key;
     }
 
-    /** The valid key with the smallest edit distance to {@code name}. */
+    /**
+     * The valid key {@code name} most likely means: by meaning first ({@link KeySynonyms}: nanoGPT's and Hugging
+     * Face's names), else the smallest edit distance.
+     */
     static String nearest(String name) {
+        Optional<String> meant = KeySynonyms.meaning(name);
+        if (meant.isPresent() && KEYS.containsKey(meant.get())) {
+            return meant.get();
+        }
         String lower = name.toLowerCase(Locale.ROOT);
         return KEYS.keySet().stream()
                 .min(Comparator.comparingInt((String k) -> editDistance(lower, k))

@@ -15,7 +15,7 @@ import java.util.function.Consumer;
 
 /**
  * Records an activation dataset at chosen training steps into {@code RUN/activations/step-NNNNNNNNN/}, in the
- * format of {@code amem collect}, so analysis can follow the radius of THEORY.md §2 through training.
+ * format of {@code amem collect}, so analysis can follow the radius of docs/THEORY.md §2 through training.
  *
  * <p>A snapshot of step s is taken after update s (step 0: before the first update), in evaluation mode (no
  * dropout, no gradient graph), over the same sequences every time (the request's seed is the run's). Snapshots

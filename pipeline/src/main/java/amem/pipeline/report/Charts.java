@@ -1,7 +1,6 @@
 package amem.pipeline.report;
 
 import amem.pipeline.analysis.EvalLog;
-import amem.pipeline.analysis.HookNames;
 import amem.pipeline.analysis.MetricsLog;
 import java.awt.BasicStroke;
 import java.awt.Color;
@@ -39,11 +38,20 @@ public final class Charts {
 
     private static final BasicStroke DASHED = new BasicStroke(1.5f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 10f,
             new float[] {7f, 5f}, 0f);
+    private static final BasicStroke REFERENCE_DOTTED = new BasicStroke(2.5f, BasicStroke.CAP_ROUND,
+            BasicStroke.JOIN_ROUND, 10f, new float[] {0.5f, 5f}, 0f);
     private static final BasicStroke DOTTED = new BasicStroke(1.5f, BasicStroke.CAP_ROUND, BasicStroke.JOIN_ROUND, 10f,
             new float[] {1.5f, 4f}, 0f);
 
-    /** A horizontal reference line drawn across a chart, e.g. the paper's bound. */
-    public record Reference(String label, double value, Color color) {}
+    /**
+     * A horizontal reference line drawn across a chart, e.g. the paper's bound; {@code dotted} draws it dotted
+     * instead of dashed, so two references close together (the bound 1.0 and an entropy rate of 1.0145) stay apart.
+     */
+    public record Reference(String label, double value, Color color, boolean dotted) {
+        public Reference(String label, double value, Color color) {
+            this(label, value, color, false);
+        }
+    }
 
     /** Plateau and early-stopping marks of one curve. */
     public record Marks(double plateau, long plateauFrom, long plateauTo, long minStep, double minLoss) {}
@@ -51,7 +59,11 @@ public final class Charts {
     private Charts() {}
 
     static XYChart xy(String title, String xTitle, String yTitle) {
-        XYChart chart = new XYChartBuilder().width(WIDTH).height(HEIGHT).title(title).xAxisTitle(xTitle)
+        return xy(title, xTitle, yTitle, HEIGHT);
+    }
+
+    static XYChart xy(String title, String xTitle, String yTitle, int height) {
+        XYChart chart = new XYChartBuilder().width(WIDTH).height(height).title(title).xAxisTitle(xTitle)
                 .yAxisTitle(yTitle).build();
         style(chart.getStyler());
         chart.getStyler().setMarkerSize(6);
@@ -74,15 +86,17 @@ public final class Charts {
     }
 
     /**
-     * A run's loss curves (THEORY.md §3): the per-step training loss (smoothed), every evaluated split, the
+     * A run's loss curves (docs/THEORY.md §3): the per-step training loss (smoothed), every evaluated split, the
      * reference lines, and for the validation split its plateau (thick segment) and minimum (early stopping).
      * With {@code zoom} the chart leaves out the first evaluation (the untrained model) and fits the y axis to
      * the rest, so the approach to the references can be read; references outside that range are left out.
      */
     public static XYChart loss(String title, MetricsLog metrics, EvalLog eval, String validation, Marks marks,
             List<Reference> references, boolean zoom) {
-        XYChart chart = xy(title, "optimizer step", "loss (nats per token)");
-        chart.getStyler().setLegendPosition(Styler.LegendPosition.InsideNE);
+        XYChart chart = xy(title, "optimizer step", "loss (nats per token)", HEIGHT + 140);
+        // below the plot: inside, the legend covered the last evaluations, which short runs have nowhere else
+        chart.getStyler().setLegendPosition(Styler.LegendPosition.OutsideS);
+        chart.getStyler().setLegendLayout(Styler.LegendLayout.Vertical);
         long lastStep = 1;
         long firstStep = 0;
         for (EvalLog.Series curve : eval.losses()) {
@@ -132,7 +146,8 @@ public final class Charts {
             double[][] smooth = downsample(toDouble(metrics.steps()), metrics.smoothedLoss(window), 1500);
             double[][] inRange = clip(smooth, firstStep, low, high, true);
             if (Arrays.stream(inRange[1]).anyMatch(Double::isFinite)) {
-                XYSeries s = chart.addSeries(String.format(Locale.ROOT, "train batches (mean of %d steps)", window),
+                XYSeries s = chart.addSeries(window == 1 ? "train batches (each step)"
+                        : String.format(Locale.ROOT, "train batches (mean of %d steps)", window),
                         inRange[0], inRange[1]);
                 s.setMarker(SeriesMarkers.NONE);
                 s.setLineColor(new Color(0xa0bcd8));
@@ -146,13 +161,20 @@ public final class Charts {
             if (points[0].length == 0) {
                 continue;
             }
-            XYSeries s = chart.addSeries(curve.name() + " (evaluation)", points[0], points[1]);
+            // two evaluations joined by a straight line read as a measured curve: below three, points only
+            boolean joined = points[0].length >= 3;
+            XYSeries s = chart.addSeries(curve.name() + (joined ? " (evaluation)" : " (evaluations, not joined)"),
+                    points[0], points[1]);
             Color c = curve.name().equals("train") ? PALETTE[0] : curve.name().equals(validation) ? PALETTE[1]
                     : PALETTE[2 + (colour++ % (PALETTE.length - 2))];
             s.setLineColor(c);
             s.setMarkerColor(c);
             s.setMarker(SeriesMarkers.CIRCLE);
-            s.setLineWidth(2f);
+            if (joined) {
+                s.setLineWidth(2f);
+            } else {
+                s.setLineStyle(org.knowm.xchart.style.lines.SeriesLines.NONE); // a line width would bring it back
+            }
         }
         if (marks != null && !Double.isNaN(marks.plateau())) {
             XYSeries s = chart.addSeries(String.format(Locale.ROOT, "%s plateau %.4f (steps %,d-%,d)", validation,
@@ -163,8 +185,10 @@ public final class Charts {
             s.setLineWidth(9f);
         }
         if (marks != null && marks.minStep() >= firstStep) {
-            XYSeries s = chart.addSeries(String.format(Locale.ROOT, "min %s %.4f at step %,d (early stopping)",
-                    validation, marks.minLoss(), marks.minStep()),
+            // early stopping only where the loss rose after its minimum; a minimum at the last evaluation is not one
+            String what = marks.minStep() < marks.plateauTo() ? "early stopping" : "the last evaluation: still falling";
+            XYSeries s = chart.addSeries(String.format(Locale.ROOT, "min %s %.4f at step %,d (%s)",
+                    validation, marks.minLoss(), marks.minStep(), what),
                     new double[] {marks.minStep(), marks.minStep()}, new double[] {low, high});
             s.setMarker(SeriesMarkers.NONE);
             s.setLineColor(PALETTE[3]);
@@ -178,7 +202,7 @@ public final class Charts {
         chart.getStyler().setYAxisMax(high);
         chart.getStyler().setXAxisMin((double) firstStep);
         chart.getStyler().setXAxisMax((double) lastStep);
-        chart.getStyler().setXAxisDecimalPattern("#,##0");
+        niceXTicks(chart, "#,##0");
         chart.getStyler().setYAxisDecimalPattern(zoom ? "0.000" : "0.0#");
         return chart;
     }
@@ -246,7 +270,7 @@ public final class Charts {
         chart.getStyler().setYAxisMin(range[0] - pad);
         chart.getStyler().setYAxisMax(range[1] + pad);
         chart.getStyler().setXAxisMin(0.0);
-        chart.getStyler().setXAxisDecimalPattern("#,##0");
+        niceXTicks(chart, "#,##0");
         chart.getStyler().setYAxisDecimalPattern("0.0##");
         return chart;
     }
@@ -266,7 +290,7 @@ public final class Charts {
         chart.getStyler().setYAxisMin(0.0);
         chart.getStyler().setYAxisMax(1.0);
         chart.getStyler().setXAxisMin(0.0);
-        chart.getStyler().setXAxisDecimalPattern("#,##0");
+        niceXTicks(chart, "#,##0");
         chart.getStyler().setYAxisDecimalPattern("0.0#");
         return chart;
     }
@@ -287,14 +311,12 @@ public final class Charts {
         chart.getStyler().setDefaultSeriesRenderStyle(CategorySeries.CategorySeriesRenderStyle.Line);
         chart.getStyler().setOverlapped(true); // every series at the category's centre, not side by side
         chart.getStyler().setMarkerSize(6);
-        chart.getStyler().setXAxisLabelRotation(hooks.size() > 10 ? 45 : 0);
+        chart.getStyler().setXAxisLabelRotation(hooks.size() > 4 ? 45 : 0);
         chart.getStyler().setYAxisDecimalPattern("0.###");
-        long blocks = hooks.stream().map(HookNames::layer).filter(l -> l.isPresent()).count();
-        long distinctBlocks = hooks.stream().map(HookNames::layer).filter(l -> l.isPresent())
-                .map(l -> l.getAsInt()).distinct().count();
+        // the hook's own name (less the "hook_" prefixes): bare block numbers 0, 1, 2 did not say which point
         List<String> labels = new ArrayList<>();
         for (String hook : hooks) {
-            labels.add(HookNames.shortLabel(hook, blocks == distinctBlocks));
+            labels.add(hook.replace("hook_", ""));
         }
         for (int i = 0; i < series.size(); i++) {
             List<Double> values = new ArrayList<>();
@@ -322,7 +344,7 @@ public final class Charts {
             s.setMarker(SeriesMarkers.CIRCLE);
             s.setLineWidth(1.8f);
         }
-        chart.getStyler().setXAxisDecimalPattern("#,##0");
+        niceXTicks(chart, "#,##0");
         chart.getStyler().setYAxisDecimalPattern("0.###");
         return chart;
     }
@@ -333,7 +355,7 @@ public final class Charts {
         addHistogram(chart, "nearest-neighbour distance", edges, nearest, PALETTE[0]);
         addHistogram(chart, "pairwise distance (subsample)", edges, pairwise, PALETTE[1]);
         chart.getStyler().setYAxisMin(0.0);
-        chart.getStyler().setXAxisDecimalPattern("0.###");
+        niceXTicks(chart, "0.###");
         chart.getStyler().setYAxisDecimalPattern("0.###");
         return chart;
     }
@@ -360,13 +382,39 @@ public final class Charts {
         s.setLineWidth(1.5f);
     }
 
+    /**
+     * X tick labels in {@code pattern} at round values. XChart puts the ticks of an axis whose data x values are equally
+     * spaced (steps 1, 2, 3...; histogram bin edges) on every k-th data value, which gave ticks at 0, 7, 14 ... and
+     * 0.346, 0.692 ...; with one point off that grid it uses its usual 1-2-5 spacing. Call it after the data series.
+     */
+    static void niceXTicks(XYChart chart, String pattern) {
+        chart.getStyler().setXAxisDecimalPattern(pattern);
+        double low = Double.POSITIVE_INFINITY;
+        double high = Double.NEGATIVE_INFINITY;
+        double y = Double.NaN;
+        for (XYSeries series : chart.getSeriesCollection()) {
+            for (int i = 0; i < series.getXData().length; i++) {
+                low = Math.min(low, series.getXData()[i]);
+                high = Math.max(high, series.getXData()[i]);
+                y = Double.isFinite(y) ? y : series.getYData()[i];
+            }
+        }
+        if (high > low && Double.isFinite(y)) {
+            // one invisible point off the data's even grid: XChart then places ticks at round values
+            XYSeries anchor = chart.addSeries(" ", new double[] {low + (high - low) * 0.5137}, new double[] {y});
+            anchor.setMarker(SeriesMarkers.NONE);
+            anchor.setLineStyle(org.knowm.xchart.style.lines.SeriesLines.NONE);
+            anchor.setShowInLegend(false);
+        }
+    }
+
     private static void addReference(XYChart chart, Reference r, double from, double to) {
         XYSeries s = chart.addSeries(String.format(Locale.ROOT, "%s (%.4f)", r.label(), r.value()),
                 new double[] {from, to}, new double[] {r.value(), r.value()});
         s.setMarker(SeriesMarkers.NONE);
         s.setLineColor(r.color());
-        s.setLineStyle(DASHED);
-        s.setLineWidth(1.5f);
+        s.setLineStyle(r.dotted() ? REFERENCE_DOTTED : DASHED);
+        s.setLineWidth(r.dotted() ? 2.5f : 1.5f);
     }
 
     static double[] toDouble(long[] values) {

@@ -8,7 +8,7 @@ import java.util.Locale;
 import tech.tablesaw.api.Table;
 
 /**
- * The report's energy section (THEORY.md §1): the two-dimensional illustration (three patterns, beta = 1: the
+ * The report's energy section (docs/THEORY.md §1): the two-dimensional illustration (three patterns, beta = 1: the
  * LogSumExp term, the regulariser, the MCHN energy and the distance energy), and per run the energies of held-out
  * activations against stored patterns from {@code analysis/energy.csv} when it exists.
  */

@@ -9,7 +9,7 @@ import java.util.Map;
 import tech.tablesaw.api.Table;
 
 /**
- * The report's activation-geometry section (THEORY.md §2) for one run, from {@code analysis/radius.csv} and
+ * The report's activation-geometry section (docs/THEORY.md §2) for one run, from {@code analysis/radius.csv} and
  * {@code analysis/nn_distances.csv}: a table per hook, the radius and distance statistics per layer, the ratios
  * the theory reads them by, and the distance histograms of a few hooks. With snapshots at several steps the
  * charts show the latest and a table lists them all.
@@ -87,8 +87,8 @@ final class GeometrySection {
                         "separated at r = \u221a(n/2)"),
                 List.of(column(radius, rows, "radius_over_sqrt_n"), column(radius, rows, "radius_sq_over_half_n"),
                         column(radius, rows, "nn_over_norm_median"), column(radius, rows, RadiusAnalysis.curveColumn(1))))),
-                run.name() + "-radius-ratios" + fileSuffix, "The ratios of THEORY.md \u00a72 per hook point: r\u0302/\u221an, "
-                        + "r\u0302\u00b2/(n/2) beside the Gaussian-ball reconstruction's 1 (THEORY.md \u00a73), NN distance over "
+                run.name() + "-radius-ratios" + fileSuffix, "The ratios of docs/THEORY.md \u00a72 per hook point: r\u0302/\u221an, "
+                        + "r\u0302\u00b2/(n/2) beside the Gaussian-ball reconstruction's 1 (docs/THEORY.md \u00a73), NN distance over "
                         + "norm, and the share of balls of the reconstruction's radius \u221a(n/2) that do not overlap (NN "
                         + "distance above 2\u221a(n/2)). " + GAP);
         if (run.histograms().isPresent()) {

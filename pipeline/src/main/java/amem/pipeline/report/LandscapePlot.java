@@ -14,7 +14,7 @@ import java.awt.image.BufferedImage;
 import java.util.Locale;
 
 /**
- * One panel of THEORY.md §1's two-dimensional illustration: an energy over the plane as a colour map with
+ * One panel of docs/THEORY.md §1's two-dimensional illustration: an energy over the plane as a colour map with
  * contour lines, the stored patterns marked, axes and a colour bar. XChart's heat map draws categorical cells
  * without marks or a numeric colour scale, so this panel paints itself (the same code paints the PNG and the SVG).
  */

@@ -13,7 +13,7 @@ import java.util.Optional;
 import org.knowm.xchart.XYChart;
 
 /**
- * The report's comparison table and its loss and accuracy sections (THEORY.md §3). Every number comes from the
+ * The report's comparison table and its loss and accuracy sections (docs/THEORY.md §3). Every number comes from the
  * run's {@code analysis/loss.csv}; cells carry {@code data-col} (the CSV column) and rows {@code data-split}, so a
  * reader (or a test) can match them with the file.
  */
@@ -25,17 +25,14 @@ final class LossSection {
 
     private LossSection() {}
 
-    /** The table of all runs, one row each. */
+    /**
+     * The tables of all runs, one row each: what each run is, then its losses against the references. One table of
+     * sixteen columns scrolled sideways at 1,400 px; two of six and eleven fit a laptop screen.
+     */
     static void comparison(Html html, List<RunData> runs) {
         html.open("div", "class", "scroll");
-        html.open("table", "id", "comparison", "class", "numbers");
-        html.open("thead").open("tr");
-        for (String head : new String[] {"run", "status", "model", "parameters (non-embedding)", "training tokens",
-            "last step", "final train loss", "final val loss", "min val loss (step)", "val plateau (from step)",
-            "gap to bound", "gap to 2.2", "entropy rate", "gap to entropy", "overfitting gap", "r\u0302 (last hook)"}) {
-            html.element("th", head);
-        }
-        html.close("tr").close("thead").open("tbody");
+        tableHead(html, "comparison-runs", "run", "status", "model", "parameters (non-embedding)", "training tokens",
+                "last step");
         for (RunData run : runs) {
             String val = run.validationSplit();
             html.open("tr", "data-run", run.name(), "data-split", val);
@@ -46,6 +43,16 @@ final class LossSection {
                     + Fmt.large(number(run, "parameters.non_embedding")) + ")");
             html.element("td", Fmt.large(number(run, "data.train_tokens")));
             cell(html, Fmt.count(run.lossValue(val, "last_step")), "last_step", val);
+            html.close("tr");
+        }
+        html.close("tbody").close("table");
+        tableHead(html, "comparison", "run", "final train loss", "final val loss", "min val loss (step)",
+                "val plateau (from step)", "gap to bound", "gap to 2.2", "entropy rate", "gap to entropy",
+                "overfitting gap", "r\u0302 (last hook)");
+        for (RunData run : runs) {
+            String val = run.validationSplit();
+            html.open("tr", "data-run", run.name(), "data-split", val);
+            html.element("td", run.name());
             cell(html, Fmt.loss(run.lossValue("train", "final_loss")), "final_loss", "train");
             cell(html, Fmt.loss(run.lossValue(val, "final_loss")), "final_loss", val);
             minAndPlateauCells(html, run, val);
@@ -76,8 +83,7 @@ final class LossSection {
         if (curves.size() < 2) {
             return;
         }
-        RunData first = runs.get(0);
-        XYChart chart = Charts.comparison(names, curves, references(first));
+        XYChart chart = Charts.comparison(names, curves, comparisonReferences(runs));
         plots.embed(html, Figure.of(chart), "comparison-val-loss",
                 "Validation loss of every run against the optimizer step, with the reference lines.");
     }
@@ -94,10 +100,17 @@ final class LossSection {
                 references, false)), run.name() + "-loss",
                 "Loss of " + run.name() + ": training batches (moving mean), evaluations of each split, the "
                         + val + " plateau and minimum, and the reference lines.");
-        plots.embed(html, Figure.of(Charts.loss(run.name() + ": loss after the first evaluation", metrics, run.eval(),
-                val, marks, references, true)), run.name() + "-loss-zoom",
-                "The same curves from the second evaluation on, scaled to show the approach to the references "
-                        + "(references far outside this range are left out).");
+        long later = run.eval().loss(val).map(curve -> java.util.Arrays.stream(curve.steps()).filter(s -> s > 0).count())
+                .orElse(0L);
+        if (later >= 2) {
+            plots.embed(html, Figure.of(Charts.loss(run.name() + ": loss after the first evaluation", metrics, run.eval(),
+                    val, marks, references, true)), run.name() + "-loss-zoom",
+                    "The same curves from the second evaluation on, scaled to show the approach to the references "
+                            + "(references far outside this range are left out).");
+        } else {
+            html.element("p", "No zoomed chart: the " + val + " split has " + later + " evaluation(s) after step 0,"
+                    + " too few to show an approach (evaluate more often with --set train.eval_interval=N).", "class", "note");
+        }
         lossTable(html, run);
         html.open("p", "class", "note").text(referenceNote(run)).close("p");
         if (run.lossComputed()) {
@@ -132,14 +145,20 @@ final class LossSection {
         return true;
     }
 
-    private static void lossTable(Html html, RunData run) {
-        html.open("table", "id", "loss-" + Plots.slug(run.name()), "class", "numbers");
+    /** Opens a numbers table with its header row and body. */
+    private static void tableHead(Html html, String id, String... heads) {
+        html.open("table", "id", id, "class", "numbers");
         html.open("thead").open("tr");
-        for (String head : new String[] {"split", "evaluations", "final", "min (step)", "plateau (from step)", "level",
-            "gap to bound", "gap to 2.2", "gap to entropy", "overfitting gap", "rise after min"}) {
+        for (String head : heads) {
             html.element("th", head);
         }
         html.close("tr").close("thead").open("tbody");
+    }
+
+    private static void lossTable(Html html, RunData run) {
+        tableHead(html, "loss-" + Plots.slug(run.name()), "split", "evaluations", "final", "min (step)",
+                "plateau (from step)", "level", "gap to bound", "gap to 2.2", "gap to entropy", "overfitting gap",
+                "rise after min");
         for (int row = 0; row < run.loss().rowCount(); row++) {
             String split = run.loss().stringColumn("split").get(row);
             html.open("tr", "data-split", split);
@@ -161,7 +180,7 @@ final class LossSection {
     private static String referenceNote(RunData run) {
         String val = run.validationSplit();
         StringBuilder note = new StringBuilder(String.format(Locale.ROOT,
-                "Plateau rule (THEORY.md §3): mean of the last %d evaluations once the relative change per evaluation "
+                "Plateau rule (docs/THEORY.md §3): mean of the last %d evaluations once the relative change per evaluation "
                         + "stayed below %s. References: the paper's bound %s and the typical large-model loss %s nats per token; ",
                 (int) run.lossValue(val, "plateau_window"), Fmt.number(run.lossValue(val, "plateau_tolerance")),
                 Fmt.number(run.lossValue(val, "paper_bound")), Fmt.number(run.lossValue(val, "large_model_loss"))));
@@ -190,6 +209,23 @@ final class LossSection {
         return note.toString();
     }
 
+    /**
+     * The reference lines of a comparison: the paper's bound and the large-model loss of the first run, and each
+     * run's own corpus entropy rate labelled with the run, so a Question-Formation entropy line is never drawn as
+     * if it applied to a text-corpus run.
+     */
+    static List<Charts.Reference> comparisonReferences(List<RunData> runs) {
+        List<Charts.Reference> references = new ArrayList<>(references(runs.get(0)));
+        references.removeIf(r -> r.color().equals(ENTROPY));
+        for (RunData run : runs) {
+            double entropy = run.lossValue(run.validationSplit(), "entropy_rate");
+            if (Double.isFinite(entropy)) {
+                references.add(new Charts.Reference("entropy rate of " + run.name() + "'s corpus", entropy, ENTROPY, true));
+            }
+        }
+        return references;
+    }
+
     static List<Charts.Reference> references(RunData run) {
         String val = run.validationSplit();
         List<Charts.Reference> references = new ArrayList<>();
@@ -197,7 +233,7 @@ final class LossSection {
         references.add(new Charts.Reference("large-model loss", run.lossValue(val, "large_model_loss"), LARGE));
         double entropy = run.lossValue(val, "entropy_rate");
         if (Double.isFinite(entropy)) {
-            references.add(new Charts.Reference("entropy rate of the " + val + " lines", entropy, ENTROPY));
+            references.add(new Charts.Reference("entropy rate of the " + val + " lines", entropy, ENTROPY, true));
         }
         references.removeIf(r -> !Double.isFinite(r.value()));
         return references;

@@ -22,7 +22,13 @@ import java.util.stream.Collectors;
  */
 public final class ReportWriter {
 
-    /** Grid points per axis of THEORY.md §1's two-dimensional illustration. */
+    /** The two commands that put a run's radius into its report, as they are pasted. */
+    static String radiusHint(Path runDir) {
+        return "./amem collect --run " + runDir + " --hooks 'blocks.*.hook_resid_post' --tokens 20000, then ./amem analyze run "
+                + runDir + ", then ./amem report " + runDir + ".";
+    }
+
+    /** Grid points per axis of docs/THEORY.md §1's two-dimensional illustration. */
     static final int LANDSCAPE_POINTS = 121;
 
     /**
@@ -98,7 +104,7 @@ public final class ReportWriter {
         head(html, "amem report: " + names);
         html.element("h1", runs.size() == 1 ? "amem report: " + names : "amem report: " + runs.size() + " runs");
         html.element("p", "Runs: " + names + ". Generated " + Instant.now().truncatedTo(ChronoUnit.SECONDS)
-                + " by amem. Theory and formulas: THEORY.md §1\u20133 (associative memory, Niu et al., arXiv 2405.08707). "
+                + " by amem. Theory and formulas: docs/THEORY.md §1\u20133 (associative memory, Niu et al., arXiv 2405.08707). "
                 + "Losses are in nats per token.", "class", "meta");
         contents(html, runs);
 
@@ -106,7 +112,7 @@ public final class ReportWriter {
         LossSection.comparison(html, runs);
         LossSection.comparisonChart(html, runs, plots);
 
-        html.element("h2", "Loss against the theory (THEORY.md \u00a73)", "id", "loss");
+        html.element("h2", "Loss against the theory (docs/THEORY.md \u00a73)", "id", "loss");
         for (RunData run : runs) {
             html.element("h3", run.name());
             LossSection.run(html, run, plots);
@@ -119,18 +125,19 @@ public final class ReportWriter {
         }
         if (!anyAccuracy) {
             html.element("p", "No task accuracy in eval.csv (rows with an accuracy column, *_acc columns or *_acc "
-                    + "splits; see README, amem report).", "class", "note");
+                    + "splits; see docs/GUIDE.md, amem report).", "class", "note");
         }
 
-        html.element("h2", "Activation geometry (THEORY.md \u00a72)", "id", "geometry");
+        html.element("h2", "Activation geometry (docs/THEORY.md \u00a72)", "id", "geometry");
         for (RunData run : runs) {
             if (!GeometrySection.write(html, run, plots)) {
-                html.element("p", run.name() + ": no analysis/radius.csv. Record activations (amem collect) and run "
-                        + "amem analyze run " + run.run().root() + " (or amem analyze activations DIR).", "class", "note");
+                // commands that work when pasted: collect writes into RUN/activations, where analyze run RUN looks
+                html.element("p", run.name() + ": no analysis/radius.csv yet. Record activations and measure them: "
+                        + radiusHint(run.run().root()), "class", "note");
             }
         }
 
-        html.element("h2", "Energies (THEORY.md \u00a71)", "id", "energy");
+        html.element("h2", "Energies (docs/THEORY.md \u00a71)", "id", "energy");
         try (NDManager manager = NDManager.newBaseManager(Device.cpu())) {
             EnergySection.illustration(html, EnergyLandscape.illustration(manager, LANDSCAPE_POINTS), plots);
         }
@@ -175,6 +182,7 @@ public final class ReportWriter {
                 "thead th { background: #f2f5f9; }",
                 "table.numbers td { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }",
                 "div.scroll { overflow-x: auto; }",
+                "table.numbers th { white-space: normal; vertical-align: bottom; }",
                 "table.numbers td:first-child { text-align: left; }",
                 "table.config th { text-align: left; font-weight: normal; color: #555; background: #fafafa; }",
                 "table.config td { font-family: DejaVu Sans Mono, monospace; }",

@@ -25,7 +25,7 @@ import org.knowm.xchart.style.markers.SeriesMarkers;
 import tech.tablesaw.api.Table;
 
 /**
- * The report of a sweep (THEORY.md §4): the grid's cells, best validation loss against model size (one line per data
+ * The report of a sweep (docs/THEORY.md §4): the grid's cells, best validation loss against model size (one line per data
  * size) and against data size (one line per model), the optimal size N*(D) with the least-squares line through
  * log N* against log D and the slope-2 line the claim predicts, and both fits' parameters with their intervals.
  * Model size on the charts is the non-embedding count (≈ 12 L n² for GPT-2 blocks); the tables give both counts.
@@ -54,7 +54,7 @@ public final class SweepReport {
         ReportWriter.head(html, "amem sweep report: " + name);
         html.element("h1", "amem sweep report: " + name);
         html.element("p", plan.describe() + ". Generated " + Instant.now().truncatedTo(ChronoUnit.SECONDS)
-                + " by amem from " + plan.dir().resolve(SweepTable.FILE) + ". Theory: THEORY.md \u00a74 (the optimal model "
+                + " by amem from " + plan.dir().resolve(SweepTable.FILE) + ". Theory: docs/THEORY.md \u00a74 (the optimal model "
                 + "size grows as N = O(D\u00b2)). Losses are best validation losses in nats per token (the early-stopping "
                 + "minimum of each cell).", "class", "meta");
 

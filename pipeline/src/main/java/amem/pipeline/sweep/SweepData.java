@@ -24,7 +24,7 @@ final class SweepData {
         Path parent = Path.of(plan.base().getString("data.dir"));
         if (!Files.isDirectory(parent)) {
             throw new ConfigException("data.dir = " + parent + ": no such directory; the sweep's data points are subsets of "
-                    + "this store (prepare it first, e.g. `amem prepare qf --out " + parent + "`)");
+                    + "this store (prepare it first: " + amem.pipeline.config.DataHints.prepare(plan.base(), parent.toString()) + ")");
         }
         Path dir = plan.dataDir(data);
         if (data.whole() || Files.isRegularFile(dir.resolve("meta.json"))) {

@@ -13,7 +13,7 @@ import java.util.Set;
 import java.util.regex.Pattern;
 
 /**
- * The two axes of a sweep (THEORY.md §4): model shapes × data sizes. Written in a preset's {@code grid} object:
+ * The two axes of a sweep (docs/THEORY.md §4): model shapes × data sizes. Written in a preset's {@code grid} object:
  *
  * <pre>{@code
  * "grid": {

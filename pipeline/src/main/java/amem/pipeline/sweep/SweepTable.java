@@ -24,7 +24,7 @@ import tech.tablesaw.api.Table;
  * the cells ran: one after another here, as Slurm array tasks elsewhere, partly twice after a crash).
  *
  * <p>Columns: the cell ({@code cell, index, model, data, status, run}); its shape ({@code n_layer, n_embd, n_head,
- * ffn_width}); N counted both ways of THEORY.md §4 ({@code n_total, n_non_embedding}); D ({@code d_tokens}, the
+ * ffn_width}); N counted both ways of docs/THEORY.md §4 ({@code n_total, n_non_embedding}); D ({@code d_tokens}, the
  * training split's tokens); and from eval.csv {@code steps} (last evaluated), {@code best_val_loss} and
  * {@code early_stop_step} (the step of the lowest validation loss: where early stopping would have kept the model),
  * {@code final_train_loss}, {@code final_val_loss}, and the training loss {@code plateau} and {@code plateau_step}

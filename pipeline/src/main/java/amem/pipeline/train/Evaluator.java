@@ -27,11 +27,22 @@ final class Evaluator {
         this.tasks = tasks;
     }
 
-    List<Result> evaluate() {
+    /** Where an evaluation is: the split and the batch being evaluated (for the progress line). */
+    @FunctionalInterface
+    interface Status {
+        void at(String split, long batch, long batches);
+    }
+
+    List<Result> evaluate(Status status) {
         List<Result> results = new ArrayList<>();
         for (TrainingData.EvalSet set : sets) {
-            HeldOutLoss.Result loss = HeldOutLoss.measure(model, set.sampler(), set.batches());
+            long[] done = {0};
+            HeldOutLoss.Result loss = HeldOutLoss.measure(model, set.sampler(), set.batches(),
+                    arrays -> status.at(set.split(), ++done[0], set.batches()));
             results.add(new Result(set.split(), loss.natsPerToken(), loss.tokens(), Double.NaN));
+        }
+        if (!tasks.isEmpty()) {
+            status.at("task accuracy", 0, 0);
         }
         results.addAll(tasks.evaluate());
         return results;

@@ -9,7 +9,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Question-formation accuracy (THEORY.md §5C, Murty et al. 2023): for each question of a task set, the prefix
+ * Question-formation accuracy (docs/THEORY.md §5C, Murty et al. 2023): for each question of a task set, the prefix
  * through {@code quest} goes through the model in evaluation mode and the answer is the argmax of the logits at the
  * last prefix position over do / does / don't / doesn't. Prefixes are batched and padded at the end (the causal
  * mask keeps padding out of the real positions); the logits of each row's last position are gathered on the device
@@ -38,7 +38,12 @@ public final class TaskEvaluator {
         return new TaskEvaluator(model, List.of(task), 0).evaluate().get(0).accuracy();
     }
 
-    /** One result per task set: the split named as in THEORY (val is the dev set), accuracy in [0, 1]. */
+    /** Whether there is no task set to evaluate (stores other than Question-Formation). */
+    boolean isEmpty() {
+        return tasks.isEmpty();
+    }
+
+    /** One result per task set: the split named as in docs/THEORY.md §5C (val is the dev set), accuracy in [0, 1]. */
     List<Evaluator.Result> evaluate() {
         List<Evaluator.Result> results = new ArrayList<>();
         for (QfTaskSet task : tasks) {

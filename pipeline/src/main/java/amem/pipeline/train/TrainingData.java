@@ -57,13 +57,13 @@ public final class TrainingData implements AutoCloseable {
     public static TrainingData open(RunConfig config, TrainSettings settings, int contextLength) throws IOException {
         String dirName = config.getString("data.dir");
         if (dirName.isBlank()) {
-            throw new ConfigException("data.dir is not set: give the token store directory "
-                    + "(e.g. --set data.dir=data/qf after `amem prepare qf --out data/qf`)");
+            throw new ConfigException("data.dir is not set: give the token store directory with --data DIR, e.g. after "
+                    + amem.pipeline.config.DataHints.prepare(config, "data/mine"));
         }
         Path dir = Path.of(dirName);
         if (!Files.isDirectory(dir)) {
             throw new ConfigException("data.dir = " + dirName + ": no such directory; create a token store with "
-                    + "`amem prepare qf --out " + dirName + "`");
+                    + amem.pipeline.config.DataHints.prepare(config, dirName) + ", or point --data at one");
         }
         TokenStore store = TokenStore.open(dir);
         try {

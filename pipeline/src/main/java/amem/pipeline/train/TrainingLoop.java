@@ -33,11 +33,12 @@ import java.util.Locale;
 public final class TrainingLoop {
 
     /**
-     * How a call to {@link #run} ended: the last step's batch loss, the last evaluation's losses, and the signal
-     * that stopped it early ({@code null} when it finished or paused as asked).
+     * How a call to {@link #run} ended: the last step's batch loss (NaN when this call trained no step), the last
+     * evaluation's losses and its step ({@code evalStep} -1 when this call evaluated nothing, e.g. stopped soon after
+     * a resume), and the signal that stopped it early ({@code null} when it finished or paused as asked).
      */
     public record Outcome(long step, boolean finished, double lastTrainLoss, double evalTrainLoss, double evalValLoss,
-            double seconds, String stoppedBy) {}
+            double seconds, String stoppedBy, long evalStep) {}
 
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(TrainingLoop.class);
 
@@ -143,6 +144,7 @@ public final class TrainingLoop {
                 step++;
                 tokens += result.tokens;
                 double ms = (bookkeepingStart - t0) / 1e6;
+                progress.measured(bookkeepingStart - t0);
                 emaMs = Double.isNaN(emaMs) ? ms : 0.9 * emaMs + 0.1 * ms;
                 double tokensPerSecond = result.tokens / (ms / 1000.0);
                 lastTrainLoss = result.loss;
@@ -187,7 +189,7 @@ public final class TrainingLoop {
         progress.finish();
         boolean finished = step >= settings.steps();
         return new Outcome(step, finished, lastTrainLoss, lastEvalTrainLoss, lastValLoss,
-                (System.nanoTime() - started) / 1e9, finished ? null : stop.signalName());
+                (System.nanoTime() - started) / 1e9, finished ? null : stop.signalName(), lastEvalStep);
     }
 
     private record StepResult(double loss, double gradNorm, long tokens, long[] phases) {}
@@ -288,7 +290,15 @@ public final class TrainingLoop {
     /** Evaluates on the fixed sets and writes the eval.csv rows of this step. */
     private void evaluate(CsvLog evals) throws IOException {
         LOG.debug("eval begin step {}", step);
-        for (Evaluator.Result result : evaluator.evaluate()) {
+        boolean[] first = {true};
+        Evaluator.Status status = (split, batch, batches) -> {
+            // the first line of each evaluation is forced: a step-0 evaluation can take minutes before any step
+            progress.status(batches > 0
+                    ? String.format(Locale.ROOT, "step %d: evaluating %s, batch %d/%d", step, split, batch, batches)
+                    : String.format(Locale.ROOT, "step %d: evaluating %s", step, split), first[0] && step == 0);
+            first[0] = false;
+        };
+        for (Evaluator.Result result : evaluator.evaluate(status)) {
             if (result.split().equals("val")) {
                 lastValLoss = result.loss();
             } else if (result.split().equals("train")) {

@@ -48,6 +48,12 @@ public final class HfGpt2Config {
         } catch (JsonParseException e) {
             throw new WeightsException(file + " is not valid JSON: " + JsonErrors.describe(e));
         }
+        if (json.has("config") && json.get("config").isJsonObject() && Files.isDirectory(dir.resolve("checkpoints"))) {
+            // an amem run's config.json, not Hugging Face's: say what the directory is and how to get weights from it
+            throw new WeightsException(dir + " is an amem run directory, not a Hugging Face GPT-2 directory; use"
+                    + " `amem collect --run " + dir + "` directly, or export it first: amem weights export --run " + dir
+                    + " --out DIR");
+        }
         return parse(json, file.toString());
     }
 

@@ -20,9 +20,11 @@ import picocli.CommandLine;
 /** Bad input gets one readable line naming the culprit and a non-zero exit, never a stack trace or garbage. */
 class BadInputTest {
 
-    private record Result(int code, String err) {}
+    /** An exit code and what went to stderr. */
+    record Result(int code, String err) {}
 
-    private static Result amem(String... args) {
+    /** Runs the CLI in this JVM; fails on a stack trace in its error output. */
+    static Result amem(String... args) {
         CommandLine cli = AmemCli.commandLine();
         StringWriter err = new StringWriter();
         cli.setErr(new PrintWriter(err));

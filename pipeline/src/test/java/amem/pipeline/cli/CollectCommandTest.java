@@ -13,6 +13,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -83,9 +84,10 @@ class CollectCommandTest {
                 "--out", out.toString());
         assertEquals(2, both.code());
         assertTrue(both.err().contains("exactly one model"), both.err());
-        CliRun noOut = amem("collect", "--run", run.toString(), "--hooks", "hook_embed");
-        assertEquals(2, noOut.code());
-        assertTrue(noOut.err().contains("--out"), noOut.err());
+        // without --out a run's activations go into the run, where `amem analyze run RUN` finds them (issue 13)
+        CliRun intoRun = amem("collect", "--run", run.toString(), "--hooks", "hook_embed", "--tokens", "50");
+        assertEquals(0, intoRun.code(), intoRun.err());
+        assertEquals(List.of(run.resolve("activations/collect-val")), amem.pipeline.analysis.ActivationSet.inRun(run));
         CliRun preset = amem("collect", "--run", run.toString(), "--preset", "radius-gpt2-medium", "--out", out.toString());
         assertEquals(2, preset.code());
         assertTrue(preset.err().contains("radius-gpt2-medium is for a model with architecture = gpt2"), preset.err());

@@ -68,7 +68,7 @@ class ReportWriterTest {
 
     /**
      * One comparison report of an analysed run and a bare one (one report keeps the test short: every report
-     * paints THEORY.md §1's four panels).
+     * paints docs/THEORY.md §1's four panels).
      */
     @Test
     void reportIsWellFormedSelfContainedAndShowsTheNumbersOfTheCsvFiles(@TempDir Path dir) throws Exception {
@@ -127,13 +127,14 @@ class ReportWriterTest {
         assertTrue(checked > 60, checked + " cells compared");
         assertTrue(text.contains("val 0.9600 (source.entropy.val.nats_per_predicted_token)"), "entropy rate shown with its key");
 
-        // the comparison: one row per run, their validation curves on one chart, nothing temporary left behind
+        // the comparison: one row per run in each of its two tables (what the run is; its losses), their
+        // validation curves on one chart, nothing temporary left behind
         NodeList rows = page.getElementsByTagNameNS("*", "tr");
         int comparisonRows = 0;
         for (int i = 0; i < rows.getLength(); i++) {
             comparisonRows += ((Element) rows.item(i)).hasAttribute("data-run") ? 1 : 0;
         }
-        assertEquals(2, comparisonRows);
+        assertEquals(4, comparisonRows);
         assertTrue(Files.size(run.resolve("plots/comparison-val-loss.png")) > 1000);
         assertTrue(text.contains("unfinished"), "beta has no DONE");
         assertTrue(text.contains("not available"), "beta has no store, so no entropy rate");

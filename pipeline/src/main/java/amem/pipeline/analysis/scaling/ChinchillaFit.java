@@ -19,7 +19,7 @@ import org.apache.commons.math3.linear.ArrayRealVector;
 import org.apache.commons.math3.util.Pair;
 
 /**
- * THEORY.md §4's contrast fit: the Chinchilla form {@code L(N, D) = E + A/N^alpha + B/D^beta} fitted as Hoffmann et
+ * docs/THEORY.md §4's contrast fit: the Chinchilla form {@code L(N, D) = E + A/N^alpha + B/D^beta} fitted as Hoffmann et
  * al. (2022, appendix D.2) do. Parameters {@code (a, b, e, alpha, beta)} with {@code A = exp(a)}, {@code B = exp(b)},
  * {@code E = exp(e)}; prediction {@code log L̂ = LSE(a − alpha log N, b − beta log D, e)}; objective
  * {@code Σ Huber_δ(log L̂ − log L)} with δ = 10⁻³, minimised from every start of a grid (alpha, beta ∈ {0, 0.5, 1,

@@ -15,7 +15,7 @@ import java.util.Locale;
  */
 public record ChinchillaLaw(double e, double a, double b, double alpha, double beta) {
 
-    /** Hoffmann et al.'s published fit (THEORY.md §4, notes/anchors.md). */
+    /** Hoffmann et al.'s published fit (docs/THEORY.md §4, notes/anchors.md). */
     public static final ChinchillaLaw PUBLISHED = new ChinchillaLaw(1.69, 406.4, 410.7, 0.34, 0.28);
 
     /** The predicted loss at model size {@code n} and data size {@code d}. */

@@ -4,7 +4,7 @@ import java.util.Arrays;
 import java.util.stream.Collectors;
 
 /**
- * Which model size N a scaling fit uses. THEORY.md §4 asks for both and for saying which: all parameters
+ * Which model size N a scaling fit uses. docs/THEORY.md §4 asks for both and for saying which: all parameters
  * (embeddings included), and the non-embedding parameters ({@code ≈ 12 L n^2} for GPT-2 blocks), the two fields of
  * {@link amem.models.ParameterCount}. For small models the embeddings are a large share of the total, so the two
  * counts can give visibly different exponents.

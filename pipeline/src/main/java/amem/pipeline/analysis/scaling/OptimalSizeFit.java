@@ -9,7 +9,7 @@ import java.util.SplittableRandom;
 import java.util.TreeMap;
 
 /**
- * THEORY.md §4's test of {@code N = O(D^2)}: for each data size D the loss-minimising model size
+ * docs/THEORY.md §4's test of {@code N = O(D^2)}: for each data size D the loss-minimising model size
  * {@code N*(D) = argmin_N loss} (ties go to the smaller N), then ordinary least squares of
  * {@code log N* = a + b log D} (natural logarithms) over the data sizes. The claim predicts {@code b ≈ 2}.
  *

@@ -22,7 +22,7 @@ import tech.tablesaw.api.Table;
 import tech.tablesaw.columns.Column;
 
 /**
- * THEORY.md §4 for one sweep: reads the sweep's {@code sweep.csv}, keeps the finished cells, runs the optimal-size
+ * docs/THEORY.md §4 for one sweep: reads the sweep's {@code sweep.csv}, keeps the finished cells, runs the optimal-size
  * fit ({@link OptimalSizeFit}) and the Chinchilla fit ({@link ChinchillaFit}) under both parameter counts, and
  * writes {@code optimal_size.csv} (the per-D optima) and {@code scaling_fits.csv} (every fitted parameter with its
  * interval). A grid too small for the Chinchilla fit still gets the optimal-size fit; the result says why the other

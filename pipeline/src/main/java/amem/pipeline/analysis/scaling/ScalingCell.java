@@ -3,7 +3,7 @@ package amem.pipeline.analysis.scaling;
 import java.util.Locale;
 
 /**
- * One finished cell of a model-size × data-size grid (THEORY.md §4): the data size D in training tokens, the model
+ * One finished cell of a model-size × data-size grid (docs/THEORY.md §4): the data size D in training tokens, the model
  * size counted two ways (see {@link CountKind}), and the loss the fits use (the best validation loss, i.e. the
  * loss at the early-stopping point). Sizes must be positive and the loss positive and finite, since every fit works
  * on their logarithms.

@@ -1,5 +1,5 @@
 /**
- * Scaling-law fits of THEORY.md §4 over a grid of model sizes N and data sizes D.
+ * Scaling-law fits of docs/THEORY.md §4 over a grid of model sizes N and data sizes D.
  *
  * <ul>
  *   <li>{@link amem.pipeline.analysis.scaling.ScalingCell} (one finished cell) and
