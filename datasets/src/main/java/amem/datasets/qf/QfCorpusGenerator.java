@@ -34,7 +34,7 @@ public final class QfCorpusGenerator {
         List<QfExample> gen = new ArrayList<>(options.genLines());
         Set<List<String>> seen = new HashSet<>();
         long maxDraws = DRAWS_PER_LINE * (wantedIn + options.genLines()) + 1_000_000L;
-        // McCoy's generalisation set follows their grammar file's own weights (THEORY §6), not the training lines'
+        // McCoy's generalisation set follows their grammar file's own weights (docs/THEORY.md §6), not the training lines'
         // distribution (docs/DATA.md), so it is drawn from that grammar once the in-distribution pool is full
         int wantedGen = mccoy ? 0 : options.genLines();
         for (long draws = 0; in.size() < wantedIn || gen.size() < wantedGen; draws++) {
@@ -71,7 +71,7 @@ public final class QfCorpusGenerator {
     }
 
     /**
-     * McCoy's generalisation set: sentences of the THEORY §6 grammar (their {@code question.gr}), fair coin, kept when
+     * McCoy's generalisation set: sentences of the docs/THEORY.md §6 grammar (their {@code question.gr}), fair coin, kept when
      * the line is a question about a subject whose relative clause has another auxiliary than the main one, the object
      * has no relative clause, and the line is new. McCoy's set keeps §6's one third per relative-clause type after the
      * auxiliary condition; rejection alone would not (an object relative's auxiliary agrees with its own noun and

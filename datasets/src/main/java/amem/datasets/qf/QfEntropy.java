@@ -102,7 +102,7 @@ public final class QfEntropy {
         this.closedForm = closedForm(full.preterminalSequences("S"), kept.preterminalSequences("S"));
     }
 
-    /** The entropy of the grammar with THEORY.md §6's weights. */
+    /** The entropy of the grammar with docs/THEORY.md §6's weights. */
     public static QfEntropy standard() {
         return STANDARD;
     }

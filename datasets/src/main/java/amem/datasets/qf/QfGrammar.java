@@ -42,7 +42,7 @@ public final class QfGrammar {
         this.grammar = grammar;
     }
 
-    /** The grammar with THEORY.md §6's weights (McCoy et al.'s {@code question.gr}): weight 1 except the relative clauses'. */
+    /** The grammar with docs/THEORY.md §6's weights (McCoy et al.'s {@code question.gr}): weight 1 except the relative clauses'. */
     public static QfGrammar theory() {
         return THEORY;
     }

@@ -20,7 +20,7 @@ public record QfOptions(int trainLines, int devLines, int testLines, int genLine
     }
 
     /**
-     * THEORY.md §6's weights with the distinct-sentence procedure: the corpus amem generated before the McCoy profile
+     * docs/THEORY.md §6's weights with the distinct-sentence procedure: the corpus amem generated before the McCoy profile
      * existed (tests with fixed expectations use it).
      */
     public QfOptions(int trainLines, int devLines, int testLines, int genLines, long seed) {

@@ -14,7 +14,7 @@ public enum QfProcedure {
      * to train, then dev, then test in the order drawn (which is why McCoy's train has ten times the 4-word sentences of
      * their dev and test: the short lines are used up early); the generalisation set holds the questions whose subject's
      * relative clause has an auxiliary other than the main one and whose object has no relative clause, drawn from
-     * THEORY §6's weights (McCoy's {@code question.gr}), whatever weights the other splits use: McCoy's generalisation
+     * docs/THEORY.md §6's weights (McCoy's {@code question.gr}), whatever weights the other splits use: McCoy's generalisation
      * set matches those weights' proportions exactly (docs/DATA.md).
      */
     MCCOY("mccoy"),

@@ -23,7 +23,7 @@ import java.util.Map;
  * Rule probabilities of the Question-Formation grammar ({@link QfGrammar}): one probability per alternative of each
  * non-terminal, the words of a lexical category staying equally likely.
  *
- * <p>Two profiles are built in: {@value #THEORY} (THEORY.md §6, i.e. McCoy et al.'s {@code cfgs/question.gr}: weight 1
+ * <p>Two profiles are built in: {@value #THEORY} (docs/THEORY.md §6, i.e. McCoy et al.'s {@code cfgs/question.gr}: weight 1
  * everywhere except 2:1:1:2 in the relative clauses) and {@value #MCCOY} (maximum-likelihood fit to McCoy et al.'s
  * published {@code question.train} lines by {@link QfWeightFit}; the numbers and the command that derived them are in
  * {@code docs/DATA.md}). Any other profile is a JSON file:
@@ -40,7 +40,7 @@ import java.util.Map;
  * @param fitted      how a fitted profile was derived (files, lines, method); empty for {@value #THEORY}
  */
 public record QfWeights(String name, String description, Map<String, double[]> rules, Map<String, Object> fitted) {
-    /** Name of THEORY.md §6's weights. */
+    /** Name of docs/THEORY.md §6's weights. */
     public static final String THEORY = "theory-s6";
     /** Name of the profile fitted to McCoy et al.'s files, the default of {@code amem prepare qf}. */
     public static final String MCCOY = "mccoy-2020";
@@ -53,14 +53,14 @@ public record QfWeights(String name, String description, Map<String, double[]> r
         fitted = fitted == null ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(fitted));
     }
 
-    /** THEORY.md §6's weights. */
+    /** docs/THEORY.md §6's weights. */
     public static QfWeights theory() {
         Pcfg g = QfGrammar.theory().pcfg();
         Map<String, double[]> rules = new LinkedHashMap<>();
         for (String lhs : g.nonTerminals()) {
             rules.put(lhs, g.rule(lhs).alternatives().stream().mapToDouble(Pcfg.Alternative::probability).toArray());
         }
-        return new QfWeights(THEORY, "THEORY.md section 6 (McCoy et al.'s cfgs/question.gr): weight 1 except the relative"
+        return new QfWeights(THEORY, "docs/THEORY.md section 6 (McCoy et al.'s cfgs/question.gr): weight 1 except the relative"
                 + " clauses' 2:1:1:2", rules, Map.of());
     }
 

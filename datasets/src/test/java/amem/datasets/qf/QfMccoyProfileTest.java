@@ -15,7 +15,7 @@ import org.junit.jupiter.api.Test;
  * auxiliaries-per-sentence shares must lie within 3 of those. The line-length bins get 4.5: the 17-, 21- and 25-token
  * bins differ from McCoy's by 3 to 4 standard errors with every seed tried, a systematic misfit (the fitted grammar
  * chooses the subject and the verb phrase independently, McCoy's generator apparently not quite; docs/DATA.md), small
- * beside THEORY.md §6's weights, which miss the 17-token share by over 20 standard errors and fail the same test.
+ * beside docs/THEORY.md §6's weights, which miss the 17-token share by over 20 standard errors and fail the same test.
  */
 class QfMccoyProfileTest {
     private static final int LINES = 20_000;
@@ -30,7 +30,7 @@ class QfMccoyProfileTest {
     private static final Map<Integer, Integer> MCCOY_GEN_LENGTHS = Map.of(17, 1883, 21, 4674, 25, 1366, 27, 685, 31, 1392);
 
     /**
-     * McCoy's generalisation set follows THEORY §6's weights with the procedure's filter (subject relative clause with
+     * McCoy's generalisation set follows docs/THEORY.md §6's weights with the procedure's filter (subject relative clause with
      * another auxiliary, no relative clause on the object): its length bins match within 3 standard errors.
      */
     @Test

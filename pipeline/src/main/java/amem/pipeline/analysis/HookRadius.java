@@ -24,7 +24,7 @@ import java.util.OptionalInt;
  *     for a quantile-based r_hat (0.5 for the default median, 0.95 for p5): it says nothing about the data and the
  *     report does not show it; see {@link #separationCurve}
  * @param separationCurve share of vectors whose nearest-neighbour distance exceeds 2r, at r = x · sqrt(n/2) for each
- *     x of {@link #CURVE}: balls of radius r do not overlap for that share. sqrt(n/2) is THEORY.md §3's
+ *     x of {@link #CURVE}: balls of radius r do not overlap for that share. sqrt(n/2) is docs/THEORY.md §3's
  *     Gaussian-ball radius (x = 1), a scale that does not come from the distances themselves
  * @param seconds wall time of the hook's analysis
  * @param nearestHistogram histogram of the nearest-neighbour distances

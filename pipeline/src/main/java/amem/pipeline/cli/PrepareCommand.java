@@ -52,7 +52,7 @@ final class PrepareCommand extends CommandGroup {
         Path out;
 
         @Option(names = "--weights", defaultValue = QfWeights.MCCOY, paramLabel = "NAME|FILE",
-                description = "rule weights: mccoy-2020 (fitted to McCoy et al.'s files), theory-s6 (THEORY.md section 6 ="
+                description = "rule weights: mccoy-2020 (fitted to McCoy et al.'s files), theory-s6 (docs/THEORY.md section 6 ="
                         + " McCoy's question.gr) or a weights JSON file (default: ${DEFAULT-VALUE})")
         String weights;
 

@@ -16,7 +16,7 @@ import tech.tablesaw.api.Table;
  */
 final class GeometrySection {
     /** What the gap between r\u0302\u00b2/(n/2) and the reconstruction's 1 means. */
-    static final String GAP = "THEORY.md \u00a73's reconstruction puts the patterns' balls at r\u00b2 \u2248 n/2 (Gaussian balls "
+    static final String GAP = "docs/THEORY.md \u00a73's reconstruction puts the patterns' balls at r\u00b2 \u2248 n/2 (Gaussian balls "
             + "exp(\u2212\u2016y\u2016\u00b2)); r\u0302\u00b2/(n/2) far below 1 means the nearest neighbours are much closer "
             + "than balls of that size would need, so at that radius the balls overlap (the share separated at "
             + "\u221a(n/2) is near 0). Activation units carry no fitted scale (the energy's temperature is not "
