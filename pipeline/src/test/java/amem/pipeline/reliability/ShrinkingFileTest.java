@@ -10,6 +10,7 @@ import java.io.UncheckedIOException;
 import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.Objects;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -41,13 +42,16 @@ class ShrinkingFileTest {
 
     /**
      * What a read threw. HotSpot raises the InternalError of a faulting compiled read at its next safepoint poll,
-     * which may lie after the read returned (the JIT can inline the read into its caller); the native call
-     * {@link Thread#yield} is such a poll, inside this try.
+     * which may lie after the read returned (the JIT can inline the read into its caller; seen in a full test run):
+     * the loop after the read keeps those polls inside this try.
      */
     private static Throwable faultOf(Runnable read) {
         try {
             read.run();
-            Thread.yield();
+            for (int i = 0; i < 1_000; i++) { // calls and loop back-edges: polls at which HotSpot delivers it
+                Thread.yield();
+                Objects.hash(i, read);
+            }
         } catch (Throwable t) {
             return t;
         }
