@@ -13,15 +13,13 @@ export MALLOC_TRIM_THRESHOLD_="${MALLOC_TRIM_THRESHOLD_:-68719476736}"
 export MALLOC_TOP_PAD_="${MALLOC_TOP_PAD_:-536870912}"
 export MALLOC_ARENA_MAX="${MALLOC_ARENA_MAX:-1}"
 # libtorch's OpenMP threads (the libgomp bundled with DJL's libtorch) spin after each parallel region before they
-# sleep: 300,000 spins by default, which is what lets one step's many small kernels start without a wake-up, but
-# beside other busy processes the spinning threads take the cores those processes need (qf-vanilla went from 186
-# to 806 ms per step beside two busy processes; with OMP_WAIT_POLICY=PASSIVE, no spinning, to 454 ms but 11 %
-# slower on an idle machine). A short spin covers the gap between consecutive kernels (microseconds) and yields
-# the core soon after: GOMP_SPINCOUNT=10000, about 0.1 ms by libgomp's estimate of 100,000 spins per ms (its
-# default is 300,000; docs/PERFORMANCE.md, "Shared cores"). A user's OMP_WAIT_POLICY or GOMP_SPINCOUNT wins
-# (libgomp lets GOMP_SPINCOUNT override the wait policy, so none is set then).
+# sleep: 300,000 spins by default. Beside other busy processes the spinning threads take the cores those processes
+# need. Measured side by side on 2 cores (docs/PERFORMANCE.md, "Shared cores", 2026-12-06), qf-vanilla ms per step
+# idle / beside two busy processes: default 183 / 649, PASSIVE 197 / 511, 10,000 spins 176 / 751, 1,000 spins
+# 164 / 514: 1,000 spins beat the default in both. A user's OMP_WAIT_POLICY or GOMP_SPINCOUNT wins (libgomp lets
+# GOMP_SPINCOUNT override the wait policy, so none is set then).
 if [ -z "${OMP_WAIT_POLICY:-}" ] && [ -z "${GOMP_SPINCOUNT:-}" ]; then
-  export GOMP_SPINCOUNT=10000
+  export GOMP_SPINCOUNT=1000
 fi
 # `amem sweep --emit slurm` writes this launcher's path into the job script.
 export AMEM_LAUNCHER

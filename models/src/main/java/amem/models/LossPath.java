@@ -14,9 +14,10 @@ public record LossPath(boolean fused, int rowsPerChunk) {
     public static final LossPath UNFUSED = new LossPath(false, 0);
 
     /**
-     * Vocabularies from this size up take the fused path under {@link #automatic}: there the logits dominate the
-     * step's memory traffic (GPT-2's 50,257). Below it (the Question-Formation vocabulary of about a hundred) the
-     * logits are small and the fused path's few extra kernels are not worth it.
+     * Vocabularies from this size up take the fused path under {@link #automatic} on a GPU: there the logits
+     * dominate the step's memory (GPT-2's 50,257: 2.4 GB of float32 logits at 12 x 1,024 positions). Below it (the
+     * Question-Formation vocabulary of about a hundred) the logits are small and the fused path's few extra kernels
+     * are not worth it.
      */
     public static final int FUSED_FROM_VOCABULARY = 8192;
 
@@ -31,9 +32,14 @@ public record LossPath(boolean fused, int rowsPerChunk) {
         return new LossPath(true, rowsPerChunk);
     }
 
-    /** Fused for vocabularies of at least {@link #FUSED_FROM_VOCABULARY}, unfused below. */
-    public static LossPath automatic(int vocabSize) {
-        return vocabSize >= FUSED_FROM_VOCABULARY ? fused(0) : UNFUSED;
+    /**
+     * Fused on a GPU for vocabularies of at least {@link #FUSED_FROM_VOCABULARY}, unfused otherwise. On a CPU the
+     * fused path saves memory (gpt2-peer peak RSS 1,125 against 1,568 MiB) but not time: 368 against 355 ms per step
+     * side by side on 2 cores, 2026-12-06 (docs/PERFORMANCE.md); there it stays one setting away
+     * ({@code train.fused_loss = on}).
+     */
+    public static LossPath automatic(int vocabSize, boolean gpu) {
+        return gpu && vocabSize >= FUSED_FROM_VOCABULARY ? fused(0) : UNFUSED;
     }
 
     /** Rows per chunk for this vocabulary: the chosen number, or the default. */

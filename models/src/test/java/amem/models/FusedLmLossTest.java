@@ -123,8 +123,9 @@ class FusedLmLossTest {
             assertThrows(IllegalArgumentException.class,
                     () -> FusedLmLoss.crossEntropy(in, m.zeros(new Shape(2, 3)), null, 0, false));
             assertTrue(FusedLmLoss.defaultRowsPerChunk(50257) >= 64);
-            assertEquals(LossPath.fused(0), LossPath.automatic(50257));
-            assertEquals(LossPath.UNFUSED, LossPath.automatic(120));
+            assertEquals(LossPath.fused(0), LossPath.automatic(50257, true));
+            assertEquals(LossPath.UNFUSED, LossPath.automatic(50257, false));
+            assertEquals(LossPath.UNFUSED, LossPath.automatic(120, true));
         }
     }
 

@@ -63,14 +63,14 @@ public record TrainSettings(
      * log-probabilities in float32 ({@code LmLoss.logSoftmax}); {@code train.fused_loss = on} with fp16 is refused
      * before anything starts.
      */
-    public LossPath lossPath(int vocabSize, Precision precision) {
+    public LossPath lossPath(int vocabSize, Precision precision, boolean gpu) {
         if (precision == Precision.FP16) {
             return LossPath.UNFUSED; // fused_loss = on with fp16 is refused when the settings are read
         }
         return switch (fusedLoss) {
             case "on" -> LossPath.fused(lossChunkRows);
             case "off" -> LossPath.UNFUSED;
-            default -> LossPath.automatic(vocabSize).fused() ? LossPath.fused(lossChunkRows) : LossPath.UNFUSED;
+            default -> LossPath.automatic(vocabSize, gpu).fused() ? LossPath.fused(lossChunkRows) : LossPath.UNFUSED;
         };
     }
 
