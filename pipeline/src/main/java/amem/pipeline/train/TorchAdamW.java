@@ -252,12 +252,8 @@ public final class TorchAdamW {
                     expectedName + " has shape " + source.getShape() + " in the optimizer state, the model needs "
                             + target.getShape());
         }
-        if (source.getDataType() != target.getDataType()) {
-            throw new IOException(expectedName + " is " + source.getDataType() + " in the optimizer state, the model needs "
-                    + target.getDataType());
-        }
-        // DJL's copyTo goes through the host (NDArray.set(Buffer)), whose JNI takes libtorch's deprecated
-        // AutoNonVariableTypeMode guard and prints its warning on every resume: hand the decoded tensor over instead.
-        target.intern(source.toDevice(target.getDevice(), false));
+        // DJL's copyTo goes through the host (NDArray.set(Buffer)); its JNI takes libtorch's deprecated
+        // AutoNonVariableTypeMode guard, which prints the one warning a resume shows (README, Troubleshooting).
+        source.copyTo(target);
     }
 }
