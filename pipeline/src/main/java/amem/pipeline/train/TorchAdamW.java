@@ -1,6 +1,7 @@
 package amem.pipeline.train;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
@@ -252,8 +253,9 @@ public final class TorchAdamW {
                     expectedName + " has shape " + source.getShape() + " in the optimizer state, the model needs "
                             + target.getShape());
         }
-        // DJL's copyTo goes through the host (NDArray.set(Buffer)); its JNI takes libtorch's deprecated
-        // AutoNonVariableTypeMode guard, which prints the one warning a resume shows (README, Troubleshooting).
-        source.copyTo(target);
+        // An in-place write on the device (libtorch's index_put over the full slice). DJL's copyTo would go through the
+        // host (NDArray.set(Buffer)), whose JNI takes libtorch's deprecated AutoNonVariableTypeMode guard and printed
+        // its warning on every resume.
+        target.set(new NDIndex(":"), source);
     }
 }
