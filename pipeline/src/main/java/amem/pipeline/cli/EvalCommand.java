@@ -12,7 +12,6 @@ import amem.models.ModelConfig;
 import amem.pipeline.config.ConfigException;
 import amem.pipeline.train.HeldOutLoss;
 import amem.pipeline.train.TaskEvaluator;
-import amem.pipeline.weights.HfGpt2Config;
 import amem.pipeline.weights.ModelSources;
 import com.google.gson.GsonBuilder;
 import com.google.gson.JsonObject;
@@ -51,17 +50,8 @@ final class EvalCommand implements Callable<Integer> {
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;
 
-    @Option(names = "--run", paramLabel = "RUN_DIR", description = "the model of this run's newest checkpoint")
-    Path run;
-
-    @Option(names = "--step", description = "with --run: the checkpoint of this step instead of the newest")
-    Long step;
-
-    @Option(names = "--weights", paramLabel = "DIR", description = "Hugging Face GPT-2 directory (config.json + model.safetensors)")
-    Path weights;
-
-    @Option(names = "--data", paramLabel = "DIR", description = "token store (default with --run: the run's data.dir)")
-    Path data;
+    @picocli.CommandLine.Mixin
+    ModelSourceOptions source;
 
     @Option(names = "--split", defaultValue = "val", description = "split of the store (default: ${DEFAULT-VALUE})")
     String split;
@@ -99,23 +89,14 @@ final class EvalCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         PrintWriter stdout = spec.commandLine().getOut();
         PrintWriter stderr = spec.commandLine().getErr();
-        if ((run == null) == (weights == null)) {
-            throw new ConfigException("give exactly one model: --run RUN_DIR or --weights DIR");
-        }
-        if (step != null && run == null) {
-            throw new ConfigException("--step goes with --run");
-        }
+        ModelConfig shape = source.shape(); // exactly one model, --step only with --run
         if (all && tokens != null) {
             throw new ConfigException("--all and --tokens exclude each other: score the whole split or N tokens");
         }
         if (tokens != null && tokens <= 0 || batch <= 0) {
             throw new ConfigException("--tokens and --batch must be positive");
         }
-        Path store = data != null ? data : run != null ? ModelSources.runData(run) : null;
-        if (store == null) {
-            throw new ConfigException("--data DIR is required with --weights: a token store of the weights' tokenizer");
-        }
-        ModelConfig shape = run != null ? ModelSources.runConfig(run) : HfGpt2Config.read(weights);
+        Path store = source.store();
         int window = context != null ? context : shape.contextLength();
         if (window <= 0 || window > shape.contextLength()) {
             throw new ConfigException("--context " + window + " must be between 1 and the model's context length " + shape.contextLength());
@@ -141,8 +122,7 @@ final class EvalCommand implements Callable<Integer> {
             Plan plan = lines ? linePlan(tokenSplit, window) : windowPlan(tokenSplit, window);
             Device target = device.resolve();
             long start = System.nanoTime();
-            try (ModelSources.Loaded model = run != null ? ModelSources.fromRun(run, step, target, stderr::println)
-                    : ModelSources.fromWeights(weights, target)) {
+            try (ModelSources.Loaded model = source.load(target, stderr::println)) {
                 HeldOutLoss.Result result = HeldOutLoss.measure(model.session(), plan.sampler(), plan.batches());
                 // a Question-Formation split with a task file: the first question word's accuracy as well
                 double accuracy = QfTaskSet.exists(tokensStore, split)
@@ -157,7 +137,7 @@ final class EvalCommand implements Callable<Integer> {
                                 + " (%s)%s, %s%n", split, store, result.natsPerToken(), result.perplexity(), result.tokens(),
                         result.rows(), lines ? "lines" : "windows", plan.description(),
                         Double.isNaN(accuracy) ? "" : String.format(Locale.ROOT, "; question accuracy %.1f %%", 100 * accuracy),
-                        run != null ? "run " + run : "weights " + weights);
+                        source.run != null ? "run " + source.run : "weights " + source.weights);
                 stdout.flush();
             }
         }

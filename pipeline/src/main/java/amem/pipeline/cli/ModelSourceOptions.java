@@ -11,7 +11,7 @@ import java.util.function.Consumer;
 import picocli.CommandLine.Option;
 
 /**
- * The model and token store of a command that runs a trained model over data ({@code collect}, {@code ablate}):
+ * The model and token store of a command that runs a trained model over data ({@code collect}, {@code ablate}, {@code eval}):
  * {@code --run RUN_DIR [--step N]} or {@code --weights DIR}, and {@code --data DIR} (with {@code --run}, the run's
  * own store by default). Declared as {@code @Mixin ModelSourceOptions source}.
  */
