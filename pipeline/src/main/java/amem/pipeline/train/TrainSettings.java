@@ -37,14 +37,15 @@ public record TrainSettings(
         if (evalBatches < 0) {
             throw new ConfigException("train.eval_batches = " + evalBatches + " must be >= 0");
         }
-        Precision.resolve(precision, ai.djl.Device.cpu()); // the spelling, checked before anything starts
+        // the spelling, checked before anything starts (fp16 is fp16 on any device)
+        boolean fp16 = Precision.resolve(precision, ai.djl.Device.cpu()) == Precision.FP16;
         if (!(lossScaleInit > 0) || Double.isInfinite(lossScaleInit)) {
             throw new ConfigException("train.loss_scale_init = " + lossScaleInit + " must be positive and finite");
         }
         if (!List.of("auto", "on", "off").contains(fusedLoss)) {
             throw new ConfigException("train.fused_loss = \"" + fusedLoss + "\" is not one of auto, on, off");
         }
-        if (fusedLoss.equals("on") && precision.trim().equalsIgnoreCase("fp16")) {
+        if (fusedLoss.equals("on") && fp16) {
             throw new ConfigException("train.fused_loss = on does not combine with train.precision = fp16 (the fused "
                     + "loss computes in the parameters' dtype, fp16 needs float32 log-probabilities): use auto or off");
         }
