@@ -4,6 +4,7 @@ import com.knuddels.jtokkit.Encodings;
 import com.knuddels.jtokkit.api.Encoding;
 import com.knuddels.jtokkit.api.EncodingType;
 import com.knuddels.jtokkit.api.IntArrayList;
+import java.util.Arrays;
 
 /**
  * GPT-2's byte-pair encoding through jtokkit ({@code r50k_base}, the table tiktoken calls "gpt2"), as nanoGPT's
@@ -11,8 +12,17 @@ import com.knuddels.jtokkit.api.IntArrayList;
  * text is encoded as the seven ordinary tokens it spells, never as the special id; a document boundary is marked by
  * appending {@link #END_OF_TEXT} explicitly.
  *
- * <p>Loading the merge table takes a few hundred milliseconds, so there is one shared instance; jtokkit's encoding
- * holds only immutable tables and is safe to use from many threads.
+ * <p>jtokkit is the reference and does every byte-pair merge, but not the splitting: {@link #encode} cuts the text
+ * into pieces with {@link Gpt2PreTokenizer} (the same pieces as jtokkit's regex, which was the larger part of its
+ * time) and looks each piece up in a per-thread {@link PieceCache}; only a piece not seen before goes to jtokkit,
+ * alone. That gives jtokkit's ids: jtokkit encodes each piece of its split independently, and a piece given alone
+ * is split into itself (the pattern has no anchors, and its one look-ahead, {@code (?!\S)} after whitespace,
+ * succeeds at the end of the text as it did before the next piece). {@code Gpt2TokenizerTest} compares the two on
+ * tricky and random text.
+ *
+ * <p>Loading the merge table takes a few hundred milliseconds, so there is one shared instance ({@link #preload}
+ * starts the load in the background); jtokkit's encoding holds only immutable tables and is safe to use from many
+ * threads, and each thread has its own cache.
  */
 public final class Gpt2Tokenizer implements Tokenizer {
     /** Name in {@code meta.json}. */
@@ -29,12 +39,23 @@ public final class Gpt2Tokenizer implements Tokenizer {
     }
 
     private final Encoding encoding = Encodings.newLazyEncodingRegistry().getEncoding(EncodingType.R50K_BASE);
+    private final ThreadLocal<PieceCache> cache = ThreadLocal.withInitial(PieceCache::new);
 
     private Gpt2Tokenizer() {}
 
     /** The shared instance (the merge table is loaded on first use). */
     public static Gpt2Tokenizer get() {
         return Holder.INSTANCE;
+    }
+
+    /**
+     * Starts loading the merge table on a background thread, so that it overlaps other start-up work (reading the
+     * input); {@link #get} then waits only for what is left of it.
+     */
+    public static void preload() {
+        Thread loader = new Thread(Gpt2Tokenizer::get, "amem-gpt2-load");
+        loader.setDaemon(true);
+        loader.start();
     }
 
     @Override
@@ -49,6 +70,39 @@ public final class Gpt2Tokenizer implements Tokenizer {
 
     @Override
     public int[] encode(String text) {
+        PieceCache pieces = cache.get();
+        int n = text.length();
+        int[] out = new int[n / 3 + 16];
+        int count = 0;
+        for (int start = 0; start < n; ) {
+            int end = Gpt2PreTokenizer.pieceEnd(text, start);
+            int[] ids;
+            if (end - start <= PieceCache.MAX_PIECE_CHARS) {
+                int hash = PieceCache.hash(text, start, end);
+                ids = pieces.get(text, start, end, hash);
+                if (ids == null) {
+                    String piece = text.substring(start, end);
+                    ids = encodeWithJtokkit(piece);
+                    pieces.put(piece, hash, ids);
+                }
+            } else {
+                ids = encodeWithJtokkit(text.substring(start, end));
+            }
+            if (count + ids.length > out.length) {
+                out = Arrays.copyOf(out, Math.max(2 * out.length, count + ids.length));
+            }
+            System.arraycopy(ids, 0, out, count, ids.length);
+            count += ids.length;
+            start = end;
+        }
+        return count == out.length ? out : Arrays.copyOf(out, count);
+    }
+
+    /**
+     * jtokkit's own {@code encodeOrdinary} (its regex split, then the merges of each piece's UTF-8 bytes): {@link
+     * #encode} calls it on single pieces, and tests on whole texts as the reference that {@link #encode} equals.
+     */
+    int[] encodeWithJtokkit(String text) {
         return encoding.encodeOrdinary(text).toArray();
     }
 
