@@ -36,73 +36,79 @@ public final class Gpt2PreTokenizer {
     static final byte NUMBER = 2;
     static final byte OTHER = 3;
 
-    /** The class of each ASCII character, taken from {@link #classOf}'s general rule once. */
-    private static final byte[] ASCII = new byte[128];
+    /**
+     * The class of every char (BMP code point; a surrogate alone is "other"), from {@link #classify} once: a table
+     * look-up in the loop instead of {@link Character#getType}'s, which also keeps the loop small for the JIT.
+     */
+    private static final byte[] BMP = new byte[Character.MAX_VALUE + 1];
 
     static {
-        for (int c = 0; c < ASCII.length; c++) {
-            ASCII[c] = classify(c);
+        for (int c = 0; c <= Character.MAX_VALUE; c++) {
+            BMP[c] = classify(c);
         }
     }
 
     private Gpt2PreTokenizer() {}
 
-    /** Where the piece that starts at {@code start} ends ({@code 0 <= start < text.length()}). */
-    public static int pieceEnd(String text, int start) {
-        int n = text.length();
-        char c = text.charAt(start);
+    /**
+     * Where the piece that starts at {@code start} ends, in the text {@code text[0, n)} ({@code 0 <= start < n}).
+     * The text is a char array (the encoder copies a chunk's chars once) to spare the per-char checks of a String.
+     */
+    public static int pieceEnd(char[] text, int start, int n) {
+        char c = text[start];
         if (c == '\'' && start + 1 < n) {
-            char d = text.charAt(start + 1);
+            char d = text[start + 1];
             if (d == 's' || d == 'd' || d == 'm' || d == 't') {
                 return start + 2;
             }
             if (start + 2 < n) {
-                char e = text.charAt(start + 2);
+                char e = text[start + 2];
                 if ((d == 'l' && e == 'l') || (d == 'v' && e == 'e') || (d == 'r' && e == 'e')) {
                     return start + 3;
                 }
             }
         }
         if (c == ' ' && start + 1 < n) {
-            byte next = classAt(text, start + 1);
+            byte next = classAt(text, start + 1, n);
             if (next != SPACE) {
-                return runEnd(text, start + 1, next);
+                return runEnd(text, start + 1, n, next);
             }
         }
-        byte own = classAt(text, start);
+        byte own = classAt(text, start, n);
         if (own != SPACE) {
-            return runEnd(text, start, own);
+            return runEnd(text, start, n, own);
         }
-        int end = runEnd(text, start, SPACE);
+        int end = runEnd(text, start, n, SPACE);
         // every whitespace code point is a single char, so giving one back is end - 1
         return end == n || end - 1 == start ? end : end - 1;
     }
 
     /** The first index from {@code from} on whose code point is not of class {@code cls}. */
-    private static int runEnd(String text, int from, byte cls) {
-        int n = text.length();
+    private static int runEnd(char[] text, int from, int n, byte cls) {
         int i = from;
         while (i < n) {
-            char c = text.charAt(i);
-            if (c < 128) {
-                if (ASCII[c] != cls) {
+            char c = text[i];
+            if (!Character.isHighSurrogate(c) || i + 1 == n || !Character.isLowSurrogate(text[i + 1])) {
+                if (BMP[c] != cls) {
                     return i;
                 }
                 i++;
             } else {
-                int cp = text.codePointAt(i);
-                if (classify(cp) != cls) {
+                if (classify(Character.toCodePoint(c, text[i + 1])) != cls) {
                     return i;
                 }
-                i += Character.charCount(cp);
+                i += 2;
             }
         }
         return n;
     }
 
-    private static byte classAt(String text, int i) {
-        char c = text.charAt(i);
-        return c < 128 ? ASCII[c] : classify(text.codePointAt(i));
+    private static byte classAt(char[] text, int i, int n) {
+        char c = text[i];
+        if (!Character.isHighSurrogate(c) || i + 1 == n || !Character.isLowSurrogate(text[i + 1])) {
+            return BMP[c];
+        }
+        return classify(Character.toCodePoint(c, text[i + 1]));
     }
 
     /** {@link #SPACE}, {@link #LETTER}, {@link #NUMBER} or {@link #OTHER}: the regex's classes of {@code cp}. */

@@ -110,8 +110,9 @@ class Gpt2PreTokenizerTest {
 
     private static List<String> pieces(String text) {
         List<String> pieces = new ArrayList<>();
-        for (int start = 0; start < text.length(); ) {
-            int end = Gpt2PreTokenizer.pieceEnd(text, start);
+        char[] chars = text.toCharArray();
+        for (int start = 0; start < chars.length; ) {
+            int end = Gpt2PreTokenizer.pieceEnd(chars, start, chars.length);
             pieces.add(text.substring(start, end));
             start = end;
         }
