@@ -85,13 +85,14 @@ public final class AmemCli implements Runnable {
     /**
      * The tree that parsing {@code args} needs: when the first argument names a subcommand, that subcommand alone
      * (with all of its own subcommands, so its help and errors are the same); otherwise (no argument, an option, a
-     * mistyped name, {@code help}) the whole tree, for the usage and picocli's suggestions.
+     * mistyped name, {@code help COMMAND}) the whole tree, for the usage, picocli's suggestions and the help command.
      */
     static CommandLine commandLine(String... args) {
         if (args.length > 0) {
             for (Class<?> command : SUBCOMMANDS) {
                 Command annotation = command.getAnnotation(Command.class);
-                if (annotation.name().equals(args[0]) || List.of(annotation.aliases()).contains(args[0])) {
+                boolean named = annotation.name().equals(args[0]) || List.of(annotation.aliases()).contains(args[0]);
+                if (named && command != CommandLine.HelpCommand.class) { // help names other commands: the whole tree
                     return commandLine(List.of(command));
                 }
             }
