@@ -42,7 +42,8 @@ public final class TrainingRun {
             "train.steps", "train.decay_steps", "train.lr", "train.min_lr", "train.eval_interval",
             "train.eval_batches", "train.checkpoint_interval", "train.keep_checkpoints", "train.log_interval",
             "train.device", "train.grad_clip", "train.memory_check", "data.verify_checksums", "train.precision",
-            "train.loss_scale_init", "train.fused_loss", "train.loss_chunk_rows");
+            "train.loss_scale_init", "train.fused_loss", "train.loss_chunk_rows",
+            "train.fused_adamw");
 
     /**
      * How to run: stop after {@code pauseAt} steps (with a checkpoint), observers of the loop, the signal that
