@@ -119,7 +119,7 @@ if wants adamw; then
     read -r on_step on_upd <<< "$(stats on)"; read -r off_step off_upd <<< "$(stats off)"
     row "$shape, AdamW update: fused kernel / per-parameter kernel" \
       "$(awk -v a="$on_upd" -v b="$off_upd" -v sa="$on_step" -v sb="$off_step" 'BEGIN {printf "update %.1f / %.1f ms (%.2f× faster); step %.1f / %.1f ms (%.2f×)", a, b, b / a, sa, sb, sb / sa}')" \
-      "\`amem bench --shapes $shape --loss unfused --set train.fused_adamw=on|off\`$([ "$tag" = qf ] && echo ' --set data.line_order=bucketed'), alternating, mean of 2 rounds"
+      "\`amem bench --shapes $shape --loss unfused --set train.fused_adamw=on|off$([ "$tag" = qf ] && echo ' --set data.line_order=bucketed' || true)\`, alternating, mean of 2 rounds"
   done
 fi
 
