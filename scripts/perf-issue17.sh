@@ -25,7 +25,7 @@
 #            libtorch 1.13 with OpenBLAS, through DJL's JNI built against it), so both run the same kernels and the
 #            ratio measures the training loops, not the two libtorch builds
 #  cores     qf-vanilla ms per step on an idle machine and beside two busy processes, with libgomp's default spinning
-#            (before), OMP_WAIT_POLICY=PASSIVE, GOMP_SPINCOUNT=10000 and the launcher's 1000 (after)
+#            (before), OMP_WAIT_POLICY=PASSIVE, GOMP_SPINCOUNT=10000, the launcher's 1000 (after) and 100
 #  tokenize  `amem prepare text` on the books, whole command, best of 3, MB/s of input
 #  radius    the exact nearest-neighbour search on RADIUS_VECTORS x 1024 vectors (RadiusScaleTest), GFLOP/s and % of
 #            the engine's matmul peak
@@ -199,7 +199,7 @@ if wants cores; then
   declare -A idle loaded
   # GOMP_SPINCOUNT=300000 is libgomp's own default when OMP_WAIT_POLICY is unset (about 3 ms of spinning).
   policies=("libgomp-default:GOMP_SPINCOUNT=300000" "passive:OMP_WAIT_POLICY=PASSIVE"
-            "spin-10000:GOMP_SPINCOUNT=10000" "launcher-spin-1000:GOMP_SPINCOUNT=1000")
+            "spin-10000:GOMP_SPINCOUNT=10000" "launcher-spin-1000:GOMP_SPINCOUNT=1000" "spin-100:GOMP_SPINCOUNT=100")
   for p in "${policies[@]}"; do idle[${p%%:*}]=$(qf_ms "idle-${p%%:*}" "${p#*:}"); done
   for _ in 1 2; do sh -c 'while :; do :; done' & busy_pids+=($!); done
   for p in "${policies[@]}"; do loaded[${p%%:*}]=$(qf_ms "loaded-${p%%:*}" "${p#*:}"); done
