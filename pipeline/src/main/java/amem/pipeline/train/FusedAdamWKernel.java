@@ -83,6 +83,18 @@ final class FusedAdamWKernel {
         }
     }
 
+    /** Whether this libtorch has the fused kernel (compiled once into a scratch manager, then remembered). */
+    static synchronized boolean available() {
+        if (available == null) {
+            try (NDManager scratch = NDManager.newBaseManager()) {
+                available = load(scratch).isPresent();
+            }
+        }
+        return available;
+    }
+
+    private static Boolean available;
+
     /**
      * One AdamW update of a group of parameters sharing a weight decay; all lists in the same order.
      *

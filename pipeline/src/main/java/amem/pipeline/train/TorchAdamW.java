@@ -127,8 +127,7 @@ public final class TorchAdamW {
         this.stateManager = stateManager;
         this.fused = settings.kernel() == Kernel.PER_PARAMETER ? null : FusedAdamWKernel.load(stateManager).orElse(null);
         if (fused == null && settings.kernel() == Kernel.FUSED) {
-            throw new ConfigException("train.fused_adamw = on, but this libtorch (" + Engine.getEngine("PyTorch").getVersion()
-                    + ") has no fused AdamW kernel (PyTorch 2.4 and later): use auto or off");
+            throw missingKernel();
         }
         for (Map.Entry<String, Parameter> entry : parameters.entrySet()) {
             NDArray weight = entry.getValue().getArray();
@@ -150,6 +149,18 @@ public final class TorchAdamW {
             slots.add(new Slot(entry.getKey(), entry.getValue(), mean, variance, weight.getShape().dimension() >= 2,
                     master));
         }
+    }
+
+    /** Refuses {@link Kernel#FUSED} when this libtorch lacks the kernel; called before a run writes anything. */
+    public static void checkKernel(Kernel kernel) {
+        if (kernel == Kernel.FUSED && !FusedAdamWKernel.available()) {
+            throw missingKernel();
+        }
+    }
+
+    private static ConfigException missingKernel() {
+        return new ConfigException("train.fused_adamw = on, but this libtorch (" + Engine.getEngine("PyTorch").getVersion()
+                + ") has no fused AdamW kernel (PyTorch 2.4 and later): use auto or off");
     }
 
     /** Whether the parameters are float16 copies of float32 master weights. */

@@ -93,6 +93,7 @@ public final class TrainingRun {
         Device device = DeviceSpec.resolve(settings.device());
         Precision precision = settings.precisionOn(device);
         Tf32Environment.check(precision, device);
+        TorchAdamW.checkKernel(settings.optimizer().kernel());
         try (TrainingData data = TrainingData.open(config, settings, config.getInt("model.context_length"))) {
             ModelConfig modelConfig = ModelConfigs.from(config, data.store().vocabSize());
             checkMemory(config, modelConfig, settings, device, precision);
@@ -141,6 +142,7 @@ public final class TrainingRun {
             Device device = DeviceSpec.resolve(settings.device());
             Precision precision = settings.precisionOn(device);
             Tf32Environment.check(precision, device);
+            TorchAdamW.checkKernel(settings.optimizer().kernel());
             BatchSchedule schedule = schedule(info, run.configFile().toString());
             if (options.skipBadBatch()) {
                 schedule = skipRecordedFault(run, info, schedule, progress);
