@@ -34,7 +34,8 @@ import java.util.Set;
  * their squared norms and a 1 ({@code [-2a, ||a||², 1] · [b, 1, ||b||²]}), the engine's arg-mins along both axes,
  * and the candidates' exact distances on the engine (float32). Either way the expanded form only ranks candidates:
  * two neighbours closer in squared distance than its rounding error (about 1e-7 · (||a||² + ||b||²) in float32) may
- * be taken for each other, but the reported distance is always the exact distance of a real pair.
+ * be taken for each other, but the reported distance is always the exact distance of a real pair. Among candidates at
+ * one exact distance the lowest index is kept.
  */
 public final class NearestNeighbours {
 
@@ -151,10 +152,7 @@ public final class NearestNeighbours {
                 continue;
             }
             double squared = columns ? exact.squared(pick[r], r) : exact.squared(r, pick[r]);
-            if (squared < best[row]) {
-                best[row] = squared;
-                neighbour[row] = candidate;
-            }
+            keepCloser(row, candidate, squared, best, neighbour);
         }
     }
 
@@ -223,10 +221,21 @@ public final class NearestNeighbours {
             int row = from + r;
             int candidate = to + (int) pick[r];
             // a row whose every candidate in the block was masked gets an excluded one back: skip it
-            if (keys[candidate] != keys[row] && squared[r] < best[row]) {
-                best[row] = squared[r];
-                neighbour[row] = candidate;
+            if (keys[candidate] != keys[row]) {
+                keepCloser(row, candidate, squared[r], best, neighbour);
             }
+        }
+    }
+
+    /**
+     * Takes {@code candidate} as {@code row}'s neighbour if it is closer than the best so far, or as close and of a
+     * lower index: among neighbours at one exact distance the lowest index wins, whatever the order of the blocks
+     * and of the two directions in which a block offers candidates.
+     */
+    private static void keepCloser(int row, int candidate, double squared, double[] best, int[] neighbour) {
+        if (squared < best[row] || (squared == best[row] && candidate < neighbour[row])) {
+            best[row] = squared;
+            neighbour[row] = candidate;
         }
     }
 
