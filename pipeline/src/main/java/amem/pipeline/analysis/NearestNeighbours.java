@@ -7,7 +7,6 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import amem.models.Scalars;
 import java.nio.ByteOrder;
-import java.nio.FloatBuffer;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -88,11 +87,13 @@ public final class NearestNeighbours {
         try (BlockCandidates scanner = onHost ? new BlockCandidates(Runtime.getRuntime().availableProcessors()) : null) {
             for (int i = 0; i < chunks; i++) {
                 for (int j = i; j < chunks; j++) {
-                    boolean mask = masked.contains(pair(i, j, chunks));
-                    if (onHost) {
-                        hostBlock(vectors, norms, keys, i, j, mask, scanner, best, neighbour);
-                    } else {
-                        engineBlock(vectors, keys, i, j, mask, best, neighbour);
+                    try (NDManager scope = vectors.chunk(i).getManager().newSubManager()) {
+                        Block block = Block.of(vectors, i, j, masked.contains(pair(i, j, chunks)), scope);
+                        if (onHost) {
+                            hostBlock(block, vectors, norms, keys, scanner, best, neighbour);
+                        } else {
+                            engineBlock(block, vectors, keys, best, neighbour);
+                        }
                     }
                     done++;
                     if (progress != null) {
@@ -109,30 +110,44 @@ public final class NearestNeighbours {
     }
 
     /**
+     * Chunk i against chunk j: views of both chunks in a scope that frees the block's arrays when it closes, with
+     * their sizes, their first rows' indices, and whether two of their rows share a key.
+     */
+    private record Block(NDManager scope, int i, int j, NDArray a, NDArray b, int startA, int startB, boolean mask) {
+
+        static Block of(EngineVectors vectors, int i, int j, boolean mask, NDManager scope) {
+            NDArray a = Scoped.view(vectors.chunk(i), scope);
+            NDArray b = i == j ? a : Scoped.view(vectors.chunk(j), scope);
+            return new Block(scope, i, j, a, b, vectors.chunkStart(i), vectors.chunkStart(j), mask);
+        }
+
+        int rowsA() {
+            return (int) a.getShape().get(0);
+        }
+
+        int rowsB() {
+            return (int) b.getShape().get(0);
+        }
+    }
+
+    /**
      * One block on the CPU: the engine's plain product of chunk i's rows with chunk j's, candidates from the host
      * scan, exact distances for those that can improve a row's best.
      */
-    private static void hostBlock(EngineVectors vectors, float[][] norms, long[] keys, int i, int j, boolean mask,
+    private static void hostBlock(Block block, EngineVectors vectors, float[][] norms, long[] keys,
             BlockCandidates scanner, double[] best, int[] neighbour) {
-        NDArray chunkI = vectors.chunk(i);
-        try (NDManager scope = chunkI.getManager().newSubManager()) {
-            NDArray a = Scoped.view(chunkI, scope);
-            NDArray b = i == j ? a : Scoped.view(vectors.chunk(j), scope);
-            int rowsA = (int) a.getShape().get(0);
-            int rowsB = (int) b.getShape().get(0);
-            int startA = vectors.chunkStart(i);
-            int startB = vectors.chunkStart(j);
-            NDArray dots = a.matMul(b.transpose());
-            FloatBuffer block = dots.toByteBuffer(true).order(ByteOrder.nativeOrder()).asFloatBuffer();
-            BlockCandidates.Picks picks = scanner.scan(block, rowsA, rowsB, norms[i], norms[j], i == j,
-                    mask ? Arrays.copyOfRange(keys, startA, startA + rowsA) : null,
-                    mask ? Arrays.copyOfRange(keys, startB, startB + rowsB) : null);
-            ExactDistances exact = new ExactDistances(vectors.hostRows(i), vectors.hostRows(j), vectors.width());
-            offer(picks.rowPick(), picks.rowValue(), norms[i], norms[j], startA, startB, false, exact, keys, best,
-                    neighbour);
-            offer(picks.columnPick(), picks.columnValue(), norms[j], norms[i], startB, startA, true, exact, keys, best,
-                    neighbour);
-        }
+        int i = block.i();
+        int j = block.j();
+        NDArray dots = block.a().matMul(block.b().transpose());
+        BlockCandidates.Picks picks = scanner.scan(dots.toByteBuffer(true).order(ByteOrder.nativeOrder()).asFloatBuffer(),
+                block.rowsA(), block.rowsB(), norms[i], norms[j], i == j,
+                block.mask() ? Arrays.copyOfRange(keys, block.startA(), block.startA() + block.rowsA()) : null,
+                block.mask() ? Arrays.copyOfRange(keys, block.startB(), block.startB() + block.rowsB()) : null);
+        ExactDistances exact = new ExactDistances(vectors.hostRows(i), vectors.hostRows(j), vectors.width());
+        offer(picks.rowPick(), picks.rowValue(), norms[i], norms[j], block.startA(), block.startB(), false, exact,
+                keys, best, neighbour);
+        offer(picks.columnPick(), picks.columnValue(), norms[j], norms[i], block.startB(), block.startA(), true, exact,
+                keys, best, neighbour);
     }
 
     /**
@@ -165,40 +180,40 @@ public final class NearestNeighbours {
     private static final double ROUNDING_BOUND = 2.2 * 0x1p-24;
 
     /** One block on another device: the block stays there (augmented product, the engine's arg-mins). */
-    private static void engineBlock(EngineVectors vectors, long[] keys, int i, int j, boolean mask, double[] best,
-            int[] neighbour) {
-        NDArray chunkI = vectors.chunk(i);
-        try (NDManager scope = chunkI.getManager().newSubManager()) {
-            NDArray a = Scoped.view(chunkI, scope);
-            NDArray b = i == j ? a : Scoped.view(vectors.chunk(j), scope);
-            int rowsA = (int) a.getShape().get(0);
-            int rowsB = (int) b.getShape().get(0);
-            int startA = vectors.chunkStart(i);
-            int startB = vectors.chunkStart(j);
-            // ||a||² + ||b||² - 2 a·b as one product of augmented rows, [-2a, ||a||², 1] · [b, 1, ||b||²]: the norms
-            // ride in the matrix product instead of two more passes over the c × c block (a block is 64 MB at
-            // c = 4096; the chunks are 4 MB each, so augmenting them costs little)
-            NDArray onesA = scope.ones(new Shape(rowsA, 1), a.getDataType(), a.getDevice());
-            NDArray onesB = i == j ? onesA
-                    : scope.ones(new Shape(rowsB, 1), b.getDataType(), b.getDevice());
-            NDArray left = Scalars.mul(a, -2).concat(
-                    Scoped.view(vectors.squaredNorms(i), scope).reshape(rowsA, 1), 1).concat(onesA, 1);
-            NDArray right = b.concat(onesB, 1).concat(
-                    Scoped.view(vectors.squaredNorms(j), scope).reshape(rowsB, 1), 1);
-            NDArray squared = left.matMul(right.transpose());
-            if (mask) {
-                NDArray keysA = scope.create(Arrays.copyOfRange(keys, startA, startA + rowsA)).reshape(rowsA, 1);
-                NDArray keysB = scope.create(Arrays.copyOfRange(keys, startB, startB + rowsB)).reshape(1, rowsB);
-                squared.set(keysA.eq(keysB), Float.POSITIVE_INFINITY);
-            }
-            NDArray rowPick = squared.argMin(1);
-            NDArray rowExact = a.sub(b.get(rowPick)).square().sum(new int[] {1});
-            update(rowPick.toLongArray(), exact(rowExact), startA, startB, keys, best, neighbour);
-            if (i != j) {
-                NDArray columnPick = squared.argMin(0);
-                NDArray columnExact = b.sub(a.get(columnPick)).square().sum(new int[] {1});
-                update(columnPick.toLongArray(), exact(columnExact), startB, startA, keys, best, neighbour);
-            }
+    private static void engineBlock(Block block, EngineVectors vectors, long[] keys, double[] best, int[] neighbour) {
+        NDManager scope = block.scope();
+        int i = block.i();
+        int j = block.j();
+        NDArray a = block.a();
+        NDArray b = block.b();
+        int rowsA = block.rowsA();
+        int rowsB = block.rowsB();
+        int startA = block.startA();
+        int startB = block.startB();
+        boolean mask = block.mask();
+        // ||a||² + ||b||² - 2 a·b as one product of augmented rows, [-2a, ||a||², 1] · [b, 1, ||b||²]: the norms
+        // ride in the matrix product instead of two more passes over the c × c block (a block is 64 MB at
+        // c = 4096; the chunks are 4 MB each, so augmenting them costs little)
+        NDArray onesA = scope.ones(new Shape(rowsA, 1), a.getDataType(), a.getDevice());
+        NDArray onesB = i == j ? onesA
+                : scope.ones(new Shape(rowsB, 1), b.getDataType(), b.getDevice());
+        NDArray left = Scalars.mul(a, -2).concat(
+                Scoped.view(vectors.squaredNorms(i), scope).reshape(rowsA, 1), 1).concat(onesA, 1);
+        NDArray right = b.concat(onesB, 1).concat(
+                Scoped.view(vectors.squaredNorms(j), scope).reshape(rowsB, 1), 1);
+        NDArray squared = left.matMul(right.transpose());
+        if (mask) {
+            NDArray keysA = scope.create(Arrays.copyOfRange(keys, startA, startA + rowsA)).reshape(rowsA, 1);
+            NDArray keysB = scope.create(Arrays.copyOfRange(keys, startB, startB + rowsB)).reshape(1, rowsB);
+            squared.set(keysA.eq(keysB), Float.POSITIVE_INFINITY);
+        }
+        NDArray rowPick = squared.argMin(1);
+        NDArray rowExact = a.sub(b.get(rowPick)).square().sum(new int[] {1});
+        update(rowPick.toLongArray(), exact(rowExact), startA, startB, keys, best, neighbour);
+        if (i != j) {
+            NDArray columnPick = squared.argMin(0);
+            NDArray columnExact = b.sub(a.get(columnPick)).square().sum(new int[] {1});
+            update(columnPick.toLongArray(), exact(columnExact), startB, startA, keys, best, neighbour);
         }
     }
 
