@@ -38,3 +38,16 @@ export DJL_OFFLINE="${DJL_OFFLINE:-true}"
 # DJL warns on every start that a CPU-only machine has no CUDA driver; that is expected here, so it is hidden.
 # shellcheck disable=SC2034  # used by the launcher that sources this file
 AMEM_JVM_FLAGS=(-Dorg.slf4j.simpleLogger.defaultLogLevel=warn -Dorg.slf4j.simpleLogger.log.ai.djl.util.cuda.CudaUtils=error)
+
+# JVM options of one command, set before AMEM_JAVA_OPTS so that the user's own win: `prepare text` runs with the
+# JIT's first tier only (C1). The job takes a second or two on a book corpus, and the optimising tier (C2) spent
+# more CPU compiling the tokenizer loop than it saved: on 2 cores the whole command took about half the time with C1
+# (docs/PERFORMANCE.md, "Tokenization"). On corpora of many gigabytes C2's faster steady state may win again
+# (the encoder alone ran about 25 % faster warm); AMEM_JAVA_OPTS=-XX:TieredStopAtLevel=4 puts it back.
+# shellcheck disable=SC2034  # used by the launcher that sources this file
+amem_command_flags() {
+  AMEM_COMMAND_FLAGS=()
+  if [ "${1:-}" = prepare ] && [ "${2:-}" = text ]; then
+    AMEM_COMMAND_FLAGS=(-XX:TieredStopAtLevel=1)
+  fi
+}

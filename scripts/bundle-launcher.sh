@@ -2,7 +2,7 @@
 # amem launcher inside a bundle (scripts/bundle.sh): the bundle's own Java runtime, no Maven, no JDK.
 #   AMEM_TORCH_ENV=FILE        the torch.env that scripts/djl-jni-build.sh wrote (the node's libtorch + JNI)
 #   AMEM_EXTRA_CLASSPATH=JARS  extra jars, e.g. DJL's pytorch-native-cpu jar to run the bundle on a CPU machine
-#   AMEM_JAVA_OPTS="..."       extra JVM options (e.g. -Xmx16g)
+#   AMEM_JAVA_OPTS="..."       extra JVM options (e.g. -Xmx16g); they come after the ones the launcher sets
 #   AMEM_DEBUG=1               print stack traces with errors
 set -euo pipefail
 home="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -11,5 +11,6 @@ AMEM_LAUNCHER="$home/bin/amem"
 . "$home/bin/amem-env.sh"
 # Every jar of lib/ (the CLI jar's manifest names its libraries relative to a lib/ beside it, not inside it).
 cp="$home/lib/*${AMEM_EXTRA_CLASSPATH:+:$AMEM_EXTRA_CLASSPATH}"
+amem_command_flags "$@"
 # shellcheck disable=SC2086
-exec "$home/runtime/bin/java" ${AMEM_JAVA_OPTS:-} "${AMEM_JVM_FLAGS[@]}" -cp "$cp" amem.pipeline.cli.AmemCli "$@"
+exec "$home/runtime/bin/java" "${AMEM_COMMAND_FLAGS[@]}" ${AMEM_JAVA_OPTS:-} "${AMEM_JVM_FLAGS[@]}" -cp "$cp" amem.pipeline.cli.AmemCli "$@"

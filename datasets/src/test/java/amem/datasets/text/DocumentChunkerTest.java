@@ -77,6 +77,18 @@ class DocumentChunkerTest {
         assertEquals(new DocumentChunker.Chunk("a\nb\rc\n\nd\r", true), chunker.next());
         // a BOM later in the text is content
         assertEquals("x\uFEFFy", new DocumentChunker(new StringReader("x\uFEFFy"), 8).next().text());
+        // the same when every read returns at most k chars, so a CR and its LF arrive in different reads
+        String text = "\uFEFFa\r\nb\rc\r\n\r\nd\r\r\r\ne\r";
+        for (int k = 1; k <= 4; k++) {
+            int most = k;
+            java.io.Reader trickle = new java.io.FilterReader(new StringReader(text)) {
+                @Override
+                public int read(char[] buffer, int offset, int length) throws IOException {
+                    return super.read(buffer, offset, Math.min(most, length));
+                }
+            };
+            assertEquals("a\nb\rc\n\nd\r\r\ne\r", new DocumentChunker(trickle, 1 << 10).next().text(), "reads of " + k);
+        }
     }
 
     @Test

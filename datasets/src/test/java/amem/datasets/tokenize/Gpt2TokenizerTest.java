@@ -5,9 +5,16 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
-/** Expected ids are tiktoken's for the "gpt2" encoding (from tiktoken's own tests and docstrings where noted). */
+/**
+ * Expected ids are tiktoken's for the "gpt2" encoding (from tiktoken's own tests and docstrings where noted), and
+ * jtokkit's own {@code encodeOrdinary} of the whole text on tricky and random text (the split is checked on its own
+ * in {@code Gpt2PreTokenizerTest}).
+ */
 class Gpt2TokenizerTest {
     private final Gpt2Tokenizer gpt2 = Gpt2Tokenizer.get();
 
@@ -49,6 +56,50 @@ class Gpt2TokenizerTest {
             assertEquals(text, gpt2.decode(ids), text);
             assertArrayEquals(text.getBytes(StandardCharsets.UTF_8), gpt2.decodeBytes(ids), text);
         }
+    }
+
+    @Test
+    void idsAreJtokkitsOnTrickyText() {
+        for (String a : Gpt2PreTokenizerTest.TRICKY) {
+            assertSameIds(a);
+            for (String b : Gpt2PreTokenizerTest.TRICKY) {
+                assertSameIds(a + b);
+                assertSameIds(" " + a + "  " + b + "\n");
+            }
+        }
+        assertSameIds("");
+        assertSameIds("x".repeat(PieceCache.MAX_PIECE_CHARS + 1) + " " + "-".repeat(200) + " ".repeat(100));
+    }
+
+    @Test
+    void idsAreJtokkitsOnRandomText() {
+        SplittableRandom random = new SplittableRandom(2357);
+        for (int i = 0; i < 4000; i++) {
+            assertSameIds(Gpt2PreTokenizerTest.randomText(random));
+        }
+    }
+
+    @Test
+    void idsAreJtokkitsOnEnglishOnSeveralThreads() throws Exception {
+        String text = ("It's the 3rd time they'll say: \"We'd rather not.\"  Isn't it?\n\n" + "Mr. Darcy's 10,000 a year — "
+                + "naïve café, 日本語 and 😀 too.\r\n").repeat(200);
+        int[] expected = gpt2.encodeWithJtokkit(text);
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(3);
+        try {
+            List<java.util.concurrent.Future<int[]>> runs = new ArrayList<>();
+            for (int i = 0; i < 6; i++) {
+                runs.add(pool.submit(() -> gpt2.encode(text)));
+            }
+            for (java.util.concurrent.Future<int[]> run : runs) {
+                assertArrayEquals(expected, run.get());
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    private void assertSameIds(String text) {
+        assertArrayEquals(gpt2.encodeWithJtokkit(text), gpt2.encode(text), () -> "ids of " + Gpt2PreTokenizerTest.escaped(text));
     }
 
     @Test

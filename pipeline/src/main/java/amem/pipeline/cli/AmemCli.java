@@ -6,6 +6,7 @@ import amem.pipeline.train.TrainingFault;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
+import java.util.List;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -18,8 +19,19 @@ import picocli.CommandLine.Command;
         name = "amem",
         mixinStandardHelpOptions = true,
         versionProvider = AmemCli.Version.class,
-        description = "Train transformers and test the associative-memory theory of their performance.",
-        subcommands = {
+        description = "Train transformers and test the associative-memory theory of their performance.")
+public final class AmemCli implements Runnable {
+
+    public static final int EXIT_FAILED = 1;
+    public static final int EXIT_USAGE = 2;
+
+    /**
+     * The subcommands, in the order of the help. They are not in the {@code @Command} annotation because picocli
+     * reflects on every command it is given, which took a third of a second at each start (on 2 cores, of a job like
+     * {@code prepare text} that takes a second in all): a command line naming one of them builds only that one's tree
+     * ({@link #commandLine(String...)}).
+     */
+    static final List<Class<?>> SUBCOMMANDS = List.of(
             QuickstartCommand.class,
             PrepareCommand.class,
             SubsetCommand.class,
@@ -34,12 +46,7 @@ import picocli.CommandLine.Command;
             ReportCommand.class,
             PresetsCommand.class,
             BenchCommand.class,
-            CommandLine.HelpCommand.class
-        })
-public final class AmemCli implements Runnable {
-
-    public static final int EXIT_FAILED = 1;
-    public static final int EXIT_USAGE = 2;
+            CommandLine.HelpCommand.class);
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -55,8 +62,12 @@ public final class AmemCli implements Runnable {
 
     /** Runs the CLI and returns the exit code (tests call this instead of {@link #main}). */
     public static int execute(String... args) {
+        if (args.length >= 2 && args[0].equals("prepare") && args[1].equals("text")) {
+            // the GPT-2 merge table loads on the second core while picocli builds the command (one core's work)
+            amem.datasets.tokenize.Gpt2Tokenizer.preload();
+        }
         try {
-            return commandLine().execute(args);
+            return commandLine(args).execute(args);
         } catch (InternalError e) {
             // HotSpot turns the SIGBUS of a read from a mapped file that another program truncated into this error;
             // in compiled code it may arrive after the reading method returned, outside the reader's own handler.
@@ -70,11 +81,40 @@ public final class AmemCli implements Runnable {
         }
     }
 
+    /** The whole command tree (help, docs/CLI.md, tests). */
     static CommandLine commandLine() {
+        return commandLine(SUBCOMMANDS);
+    }
+
+    /**
+     * The tree that parsing {@code args} needs: when the first argument names a subcommand, that subcommand alone
+     * (with all of its own subcommands, so its help and errors are the same); otherwise (no argument, an option, a
+     * mistyped name, {@code help COMMAND}) the whole tree, for the usage, picocli's suggestions and the help command.
+     */
+    static CommandLine commandLine(String... args) {
+        if (args.length > 0) {
+            for (Class<?> command : SUBCOMMANDS) {
+                Command annotation = command.getAnnotation(Command.class);
+                boolean named = annotation.name().equals(args[0]) || List.of(annotation.aliases()).contains(args[0]);
+                if (named && command != CommandLine.HelpCommand.class) { // help names other commands: the whole tree
+                    return commandLine(List.of(command));
+                }
+            }
+        }
+        return commandLine(SUBCOMMANDS);
+    }
+
+    private static CommandLine commandLine(List<Class<?>> subcommands) {
         CommandLine cli = new CommandLine(new AmemCli());
+        for (Class<?> command : subcommands) {
+            cli.addSubcommand(command);
+        }
         // analyze keeps its forms of before the subcommands with @Unmatched; picocli hands a parent's parser settings
         // to its subcommands, which must still refuse an unknown argument.
-        cli.getSubcommands().get("analyze").getSubcommands().values().forEach(sub -> sub.setUnmatchedArgumentsAllowed(false));
+        CommandLine analyze = cli.getSubcommands().get("analyze");
+        if (analyze != null) {
+            analyze.getSubcommands().values().forEach(sub -> sub.setUnmatchedArgumentsAllowed(false));
+        }
         cli.setExecutionExceptionHandler(AmemCli::handle);
         cli.setParameterExceptionHandler(AmemCli::badOption);
         return HelpLayout.apply(cli, true);

@@ -1,5 +1,7 @@
 package amem.pipeline.train;
 
+import ai.djl.Device;
+import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.NDList;
@@ -8,12 +10,15 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.nn.Parameter;
 import ai.djl.pytorch.engine.PtNDArray;
 import ai.djl.pytorch.jni.JniUtils;
+import amem.pipeline.config.ConfigException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 
 /**
  * AdamW with the semantics of {@code torch.optim.AdamW}, which DJL's own {@code Optimizer.adamW} does not have
@@ -26,10 +31,17 @@ import java.util.Map;
  *   p ← p − lr · (m / (1−β1^t)) / (sqrt(v / (1−β2^t)) + ε)
  * </pre>
  *
- * <p>The update runs as one native call per parameter through libtorch's in-place kernel that DJL exposes
- * ({@link JniUtils#adamUpdate}). That kernel computes {@code p ← p − c·m / (sqrt(v) + ε')}; with
- * {@code c = lr·sqrt(1−β2^t)/(1−β1^t)} and {@code ε' = ε·sqrt(1−β2^t)} it is algebraically the torch update
- * above. Its {@code rescale_grad} argument applies the global-norm clipping factor without an extra pass.
+ * <p>Two kernels ({@link Kernel}, config {@code train.fused_adamw}):
+ * <ul>
+ *   <li>libtorch's fused AdamW ({@link FusedAdamWKernel}, PyTorch 2.4 and later): one native call per group of
+ *       parameters (those that decay and those that do not), about a quarter of the memory traffic of the other path;
+ *       the default wherever libtorch has it;
+ *   <li>the per-parameter kernel DJL exposes ({@link JniUtils#adamUpdate}), which computes
+ *       {@code p ← p − c·m / (sqrt(v) + ε')}; with {@code c = lr·sqrt(1−β2^t)/(1−β1^t)} and
+ *       {@code ε' = ε·sqrt(1−β2^t)} it is algebraically the torch update above. Its {@code rescale_grad} argument
+ *       applies the global-norm clipping factor.
+ * </ul>
+ * Both agree to float rounding ({@code TorchAdamWTest}), so a run may switch between them on resume.
  *
  * <p>State (both moments and the step count) is saved and restored with {@link #save}/{@link #load}, so a
  * resumed run continues exactly.
@@ -43,8 +55,14 @@ import java.util.Map;
 public final class TorchAdamW {
 
     /** Hyper-parameters; {@code weightDecay} applies to ≥2-D parameters only. */
-    public record Settings(double beta1, double beta2, double eps, double weightDecay) {
+    public record Settings(double beta1, double beta2, double eps, double weightDecay, Kernel kernel) {
+        /** With the {@link Kernel#AUTO} kernel. */
+        public Settings(double beta1, double beta2, double eps, double weightDecay) {
+            this(beta1, beta2, eps, weightDecay, Kernel.AUTO);
+        }
+
         public Settings {
+            Objects.requireNonNull(kernel, "kernel");
             if (!(beta1 >= 0 && beta1 < 1)) {
                 throw new IllegalArgumentException("train.beta1 = " + beta1 + " must be in [0, 1)");
             }
@@ -60,12 +78,36 @@ public final class TorchAdamW {
         }
     }
 
+    /** Which update kernel runs ({@code train.fused_adamw}). */
+    public enum Kernel {
+        /** The fused kernel where libtorch has it, else the per-parameter one. */
+        AUTO,
+        /** The fused kernel; refused when libtorch lacks it. */
+        FUSED,
+        /** DJL's per-parameter kernel. */
+        PER_PARAMETER;
+
+        /** From the config's spelling: auto, on, off. */
+        public static Kernel parse(String value) {
+            return switch (value.trim().toLowerCase(Locale.ROOT)) {
+                case "auto" -> AUTO;
+                case "on" -> FUSED;
+                case "off" -> PER_PARAMETER;
+                default -> throw new IllegalArgumentException(
+                        "train.fused_adamw = \"" + value + "\" is not one of auto, on, off");
+            };
+        }
+    }
+
     /** One optimised parameter with its moments, and its float32 master weights in mixed precision (else null). */
     private record Slot(String name, Parameter parameter, NDArray mean, NDArray variance, boolean decays,
             NDArray master) {}
 
     private final Settings settings;
     private final List<Slot> slots = new ArrayList<>();
+    /** The fused kernel, or null for the per-parameter path. */
+    private final FusedAdamWKernel fused;
+    private final NDManager stateManager;
     private long step;
 
     /**
@@ -82,6 +124,11 @@ public final class TorchAdamW {
      */
     public TorchAdamW(Map<String, Parameter> parameters, NDManager stateManager, Settings settings, boolean mixedPrecision) {
         this.settings = settings;
+        this.stateManager = stateManager;
+        this.fused = settings.kernel() == Kernel.PER_PARAMETER ? null : FusedAdamWKernel.load(stateManager).orElse(null);
+        if (fused == null && settings.kernel() == Kernel.FUSED) {
+            throw missingKernel();
+        }
         for (Map.Entry<String, Parameter> entry : parameters.entrySet()) {
             NDArray weight = entry.getValue().getArray();
             if (weight.getDataType() != DataType.FLOAT32) {
@@ -102,6 +149,18 @@ public final class TorchAdamW {
             slots.add(new Slot(entry.getKey(), entry.getValue(), mean, variance, weight.getShape().dimension() >= 2,
                     master));
         }
+    }
+
+    /** Refuses {@link Kernel#FUSED} when this libtorch lacks the kernel; called before a run writes anything. */
+    public static void checkKernel(Kernel kernel) {
+        if (kernel == Kernel.FUSED && !FusedAdamWKernel.available()) {
+            throw missingKernel();
+        }
+    }
+
+    private static ConfigException missingKernel() {
+        return new ConfigException("train.fused_adamw = on, but this libtorch (" + Engine.getEngine("PyTorch").getVersion()
+                + ") has no fused AdamW kernel (PyTorch 2.4 and later): use auto or off");
     }
 
     /** Whether the parameters are float16 copies of float32 master weights. */
@@ -175,6 +234,10 @@ public final class TorchAdamW {
             throw new IllegalArgumentException(gradients.size() + " gradients for " + slots.size() + " parameters");
         }
         step++;
+        if (fused != null) {
+            updateFused(lr, gradScale, gradients);
+            return;
+        }
         double correction1 = 1.0 - Math.pow(settings.beta1, step);
         double correction2 = 1.0 - Math.pow(settings.beta2, step);
         float stepSize = (float) (lr * Math.sqrt(correction2) / correction1);
@@ -197,11 +260,56 @@ public final class TorchAdamW {
                     (float) settings.beta2,
                     epsilon,
                     true);
-            if (slot.master == null) {
-                JniUtils.zeroGrad(weight);
-            } else {
-                setHalf(weight, slot.master); // the new leaf has no gradient yet
+            afterUpdate(slot);
+        }
+    }
+
+    /** Whether updates run through libtorch's fused kernel. */
+    public boolean fusedKernel() {
+        return fused != null;
+    }
+
+    /**
+     * The update through the fused kernel: one call for the parameters that decay and one for the rest.
+     */
+    private void updateFused(double lr, double gradScale, NDList gradients) {
+        try (NDManager scratch = stateManager.newSubManager()) {
+            Device device = slots.get(0).mean.getDevice();
+            PtNDArray stepCount = (PtNDArray) scratch.create((float) step).toDevice(device, false);
+            PtNDArray divisor = (PtNDArray) scratch.create((float) (1.0 / gradScale)).toDevice(device, false);
+            for (boolean decaying : new boolean[] {true, false}) {
+                List<PtNDArray> params = new ArrayList<>();
+                List<PtNDArray> grads = new ArrayList<>();
+                List<PtNDArray> means = new ArrayList<>();
+                List<PtNDArray> variances = new ArrayList<>();
+                for (int i = 0; i < slots.size(); i++) {
+                    Slot slot = slots.get(i);
+                    if (slot.decays != decaying) {
+                        continue;
+                    }
+                    params.add((PtNDArray) (slot.master == null ? slot.parameter.getArray() : slot.master));
+                    grads.add((PtNDArray) gradients.get(i));
+                    means.add((PtNDArray) slot.mean);
+                    variances.add((PtNDArray) slot.variance);
+                }
+                if (params.isEmpty()) {
+                    continue;
+                }
+                fused.update(params, grads, means, variances, stepCount, lr, settings.beta1, settings.beta2,
+                        decaying ? settings.weightDecay : 0.0, settings.eps, divisor);
             }
+        }
+        for (Slot slot : slots) {
+            afterUpdate(slot);
+        }
+    }
+
+    /** Zeroes the parameter's gradient, or in mixed precision makes it the new float16 rounding of its master. */
+    private static void afterUpdate(Slot slot) {
+        if (slot.master == null) {
+            JniUtils.zeroGrad((PtNDArray) slot.parameter.getArray());
+        } else {
+            setHalf(slot.parameter.getArray(), slot.master); // the new leaf has no gradient yet
         }
     }
 

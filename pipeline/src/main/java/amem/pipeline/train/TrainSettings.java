@@ -101,7 +101,8 @@ public record TrainSettings(
                     config.getDouble("train.beta1"),
                     config.getDouble("train.beta2"),
                     config.getDouble("train.eps"),
-                    config.getDouble("train.weight_decay"));
+                    config.getDouble("train.weight_decay"),
+                    TorchAdamW.Kernel.parse(config.getString("train.fused_adamw")));
             return new TrainSettings(
                     steps,
                     config.getInt("train.batch_size"),

@@ -42,7 +42,8 @@ public final class TrainingRun {
             "train.steps", "train.decay_steps", "train.lr", "train.min_lr", "train.eval_interval",
             "train.eval_batches", "train.checkpoint_interval", "train.keep_checkpoints", "train.log_interval",
             "train.device", "train.grad_clip", "train.memory_check", "data.verify_checksums", "train.precision",
-            "train.loss_scale_init", "train.fused_loss", "train.loss_chunk_rows");
+            "train.loss_scale_init", "train.fused_loss", "train.loss_chunk_rows",
+            "train.fused_adamw");
 
     /**
      * How to run: stop after {@code pauseAt} steps (with a checkpoint), observers of the loop, the signal that
@@ -92,6 +93,7 @@ public final class TrainingRun {
         Device device = DeviceSpec.resolve(settings.device());
         Precision precision = settings.precisionOn(device);
         Tf32Environment.check(precision, device);
+        TorchAdamW.checkKernel(settings.optimizer().kernel());
         try (TrainingData data = TrainingData.open(config, settings, config.getInt("model.context_length"))) {
             ModelConfig modelConfig = ModelConfigs.from(config, data.store().vocabSize());
             checkMemory(config, modelConfig, settings, device, precision);
@@ -140,6 +142,7 @@ public final class TrainingRun {
             Device device = DeviceSpec.resolve(settings.device());
             Precision precision = settings.precisionOn(device);
             Tf32Environment.check(precision, device);
+            TorchAdamW.checkKernel(settings.optimizer().kernel());
             BatchSchedule schedule = schedule(info, run.configFile().toString());
             if (options.skipBadBatch()) {
                 schedule = skipRecordedFault(run, info, schedule, progress);

@@ -26,6 +26,36 @@ class AmemCliTest {
     }
 
     @Test
+    void aCommandLineNamingASubcommandBuildsOnlyItsTreeWithTheSameHelp() {
+        CommandLine whole = AmemCli.commandLine();
+        assertEquals(AmemCli.SUBCOMMANDS.size(), whole.getSubcommands().size());
+        for (String name : whole.getSubcommands().keySet()) {
+            if (name.equals("help")) {
+                continue; // below
+            }
+            CommandLine one = AmemCli.commandLine(name, "--help");
+            assertEquals(java.util.Set.of(name), one.getSubcommands().keySet());
+            assertHelpEqual(whole.getSubcommands().get(name), one.getSubcommands().get(name));
+        }
+        // anything else gets the whole tree: the usage lists every command, a typo gets picocli's suggestion
+        assertEquals(whole.getSubcommands().keySet(), AmemCli.commandLine("--help").getSubcommands().keySet());
+        assertEquals(whole.getSubcommands().keySet(), AmemCli.commandLine("prepar", "text").getSubcommands().keySet());
+        assertEquals(whole.getSubcommands().keySet(), AmemCli.commandLine().getSubcommands().keySet());
+        assertEquals(whole.getSubcommands().keySet(), AmemCli.commandLine("help", "prepare").getSubcommands().keySet());
+    }
+
+    /** The same usage text for a command and all its subcommands. */
+    private static void assertHelpEqual(CommandLine expected, CommandLine actual) {
+        assertEquals(expected.getUsageMessage(), actual.getUsageMessage(), expected.getCommandSpec().qualifiedName());
+        assertEquals(expected.getSubcommands().keySet(), actual.getSubcommands().keySet());
+        for (String name : expected.getSubcommands().keySet()) {
+            if (expected.getSubcommands().get(name).getCommandSpec().parent() == expected.getCommandSpec()) {
+                assertHelpEqual(expected.getSubcommands().get(name), actual.getSubcommands().get(name));
+            }
+        }
+    }
+
+    @Test
     void helpListsSubcommandsAndEverySubcommandHasHelp() {
         Result top = run("--help");
         assertEquals(0, top.code);
