@@ -8,6 +8,8 @@ import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import java.io.IOException;
+import java.nio.ByteOrder;
+import java.nio.FloatBuffer;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -16,6 +18,10 @@ import java.util.List;
  * A set of vectors held on the engine's device as row chunks of at most {@code chunk} rows, with each chunk's
  * squared norms. Nearest-neighbour search and energies work chunk against chunk, so no array ever grows with the
  * square of the vector count; the vectors themselves (count × n) are the only thing that grows with the count.
+ *
+ * <p>The chunks are as equal as the count allows ({@link #balancedRows}): 100,000 vectors asked for in chunks of
+ * 4,096 become 25 chunks of 4,000, not 24 of 4,096 and a ragged 1,696, so every block of a chunk-against-chunk
+ * product has the same shape and none runs at a small matrix size's lower speed.
  */
 public final class EngineVectors implements AutoCloseable {
 
@@ -49,8 +55,9 @@ public final class EngineVectors implements AutoCloseable {
             DataType type) throws IOException {
         NDManager manager = parent.newSubManager();
         List<NDArray> chunks = new ArrayList<>();
+        int rowsPerChunk = balancedRows(selected.length, chunkRows);
         try {
-            HookReader.read(hook, selected, chunkRows, (data, rows) -> {
+            HookReader.read(hook, selected, rowsPerChunk, (data, rows) -> {
                 float[] copy = rows * hook.width() == data.length ? data : Arrays.copyOf(data, rows * hook.width());
                 chunks.add(converted(manager, manager.create(copy, new Shape(rows, hook.width())), type));
             });
@@ -58,7 +65,7 @@ public final class EngineVectors implements AutoCloseable {
             manager.close();
             throw e;
         }
-        return new EngineVectors(manager, chunks, hook.width(), chunkRows);
+        return new EngineVectors(manager, chunks, hook.width(), rowsPerChunk);
     }
 
     /** Vectors given as rows (tests, small pattern sets such as docs/THEORY.md §1's two-dimensional illustration). */
@@ -66,8 +73,9 @@ public final class EngineVectors implements AutoCloseable {
         NDManager manager = parent.newSubManager();
         int n = rows.length == 0 ? 0 : rows[0].length;
         List<NDArray> chunks = new ArrayList<>();
-        for (int start = 0; start < rows.length; start += chunkRows) {
-            int end = Math.min(rows.length, start + chunkRows);
+        int rowsPerChunk = balancedRows(rows.length, chunkRows);
+        for (int start = 0; start < rows.length; start += rowsPerChunk) {
+            int end = Math.min(rows.length, start + rowsPerChunk);
             double[] flat = new double[(end - start) * n];
             for (int r = start; r < end; r++) {
                 if (rows[r].length != n) {
@@ -78,7 +86,19 @@ public final class EngineVectors implements AutoCloseable {
             }
             chunks.add(converted(manager, manager.create(flat, new Shape(end - start, n)), type));
         }
-        return new EngineVectors(manager, chunks, n, chunkRows);
+        return new EngineVectors(manager, chunks, n, rowsPerChunk);
+    }
+
+    /**
+     * Rows per chunk for {@code count} vectors in chunks of at most {@code chunk}: the fewest chunks that hold them,
+     * as equal as possible (all but the last hold this many; the last fewer by less than the number of chunks).
+     */
+    static int balancedRows(int count, int chunk) {
+        if (count == 0) {
+            return chunk;
+        }
+        int chunks = (count + chunk - 1) / chunk;
+        return (count + chunks - 1) / chunks;
     }
 
     /** {@code array} as {@code type}, owned by {@code manager}; a converted source array is freed. */
@@ -100,7 +120,7 @@ public final class EngineVectors implements AutoCloseable {
         return width;
     }
 
-    /** Rows per chunk (all chunks but the last hold exactly this many). */
+    /** Rows per chunk (all chunks but the last hold exactly this many; at most the chunk size asked for). */
     public int chunkRows() {
         return chunkRows;
     }
@@ -116,6 +136,17 @@ public final class EngineVectors implements AutoCloseable {
     /** Squared norms of chunk {@code i}'s rows. */
     public NDArray squaredNorms(int i) {
         return squaredNorms.get(i);
+    }
+
+    /**
+     * Chunk {@code i}'s rows, row-major, readable on the host: a view of the engine's memory where the engine allows
+     * it (a float32 chunk on the CPU), otherwise a copy.
+     */
+    public FloatBuffer hostRows(int i) {
+        if (chunks.get(i).getDataType() != DataType.FLOAT32) {
+            throw new IllegalStateException("host rows are float32; these vectors are " + chunks.get(i).getDataType());
+        }
+        return chunks.get(i).toByteBuffer(true).order(ByteOrder.nativeOrder()).asFloatBuffer();
     }
 
     /** Index of chunk {@code i}'s first row. */

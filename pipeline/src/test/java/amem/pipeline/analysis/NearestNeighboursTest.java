@@ -102,29 +102,98 @@ class NearestNeighboursTest {
         points[11] = points[10].clone();
         points[11][0] += 0.01f;
         points[21] = points[20].clone();
+        // rows 5 and 250 too, in different chunks (except with one chunk), and each is the other's closest row
+        points[250] = points[5].clone();
+        points[250][1] += 0.01f;
         long[] keys = RowKeys.identity(points.length).keys();
         keys[11] = keys[10];
-        double[] expected = new double[points.length];
-        int[] expectedNeighbour = new int[points.length];
-        for (int i = 0; i < points.length; i++) {
-            expected[i] = Double.POSITIVE_INFINITY;
-            for (int j = 0; j < points.length; j++) {
-                if (j != i && keys[j] != keys[i] && distance(points[i], points[j]) < expected[i]) {
-                    expected[i] = distance(points[i], points[j]);
-                    expectedNeighbour[i] = j;
+        keys[250] = keys[5];
+        Naive expected = Naive.of(points, keys);
+        // 37 and 128: ragged chunks (37 become 9 chunks of 34 and a last of 28); 300 and 1000: a single chunk
+        for (int chunk : new int[] {37, 128, 300, 1000}) {
+            for (boolean onHost : new boolean[] {true, false}) {
+                String where = "chunk " + chunk + (onHost ? ", host scan" : ", engine arg-mins");
+                try (EngineVectors v = vectors(points, chunk)) {
+                    NearestNeighbours.Result result = NearestNeighbours.search(v, keys, null, onHost);
+                    assertArrayEquals(expected.neighbour, result.neighbour(), where);
+                    for (int i = 0; i < points.length; i++) {
+                        assertEquals(expected.distance[i], result.distance()[i], 1e-6 * expected.distance[i] + 1e-7,
+                                where + " row " + i);
+                    }
+                    assertEquals(0.0, result.distance()[20], 0.0, "identical vector at another position");
+                    assertTrue(result.distance()[10] > 0.1, "same position excluded: " + result.distance()[10]);
+                    assertTrue(result.distance()[5] > 0.1, "same position excluded: " + result.distance()[5]);
                 }
             }
         }
-        for (int chunk : new int[] {37, 128, 300, 1000}) {
-            try (EngineVectors v = vectors(points, chunk)) {
-                NearestNeighbours.Result result = NearestNeighbours.search(v, keys, null);
-                assertArrayEquals(expectedNeighbour, result.neighbour(), "chunk " + chunk);
-                for (int i = 0; i < points.length; i++) {
-                    assertEquals(expected[i], result.distance()[i], 1e-6 * expected[i] + 1e-7, "chunk " + chunk + " row " + i);
+    }
+
+    @Test
+    void theCpuSearchReadsBlocksOnTheHostAndTakesEqualChunks() {
+        try (EngineVectors v = vectors(new float[][] {{0}, {1}, {3}}, 2)) {
+            assertTrue(NearestNeighbours.scansOnHost(v), "float32 on the CPU");
+            assertEquals(2, v.chunkRows());
+        }
+        assertEquals(4000, EngineVectors.balancedRows(100_000, 4096), "25 chunks of 4,000, not 24 of 4,096 and 1,696");
+        assertEquals(34, EngineVectors.balancedRows(300, 37), "9 chunks: 8 of 34 and 28");
+        assertEquals(300, EngineVectors.balancedRows(300, 300));
+        assertEquals(3, EngineVectors.balancedRows(5, 4), "3 and 2, not 4 and 1");
+        assertEquals(1, EngineVectors.balancedRows(7, 1));
+    }
+
+    @Test
+    void tiesGoToTheLowestIndexInEveryChunkingOnBothPaths() {
+        // integer points of a 4 x 4 x 4 grid in a scrambled order: every distance is exact in float32, so the
+        // expanded form ranks exactly and each row has 3 to 6 neighbours at distance 1; two rows share a key
+        float[][] grid = SyntheticActivations.lattice(4, 3, 1f);
+        float[][] points = new float[grid.length][];
+        for (int i = 0; i < grid.length; i++) {
+            points[i] = grid[(i * 37) % grid.length]; // 37 is prime to 64: a permutation
+        }
+        long[] keys = RowKeys.identity(points.length).keys();
+        keys[40] = keys[3];
+        Naive expected = Naive.of(points, keys);
+        for (int chunk : new int[] {1, 5, 16, 33, 64}) {
+            for (boolean onHost : new boolean[] {true, false}) {
+                try (EngineVectors v = vectors(points, chunk)) {
+                    NearestNeighbours.Result result = NearestNeighbours.search(v, keys, null, onHost);
+                    String where = "chunk " + chunk + (onHost ? ", host scan" : ", engine arg-mins");
+                    assertArrayEquals(expected.neighbour, result.neighbour(), where);
+                    assertArrayEquals(expected.distance, result.distance(), 0.0, where);
                 }
-                assertEquals(0.0, result.distance()[20], 0.0, "identical vector at another position");
-                assertTrue(result.distance()[10] > 0.1, "same position excluded: " + result.distance()[10]);
             }
+        }
+    }
+
+    @Test
+    void rowsWithNonFiniteValuesHaveNoNeighbourAndAreNoneOnTheHost() {
+        float[][] points = {{0, 0}, {Float.NaN, 1}, {0, 2}, {5, 5}, {Float.POSITIVE_INFINITY, 0}};
+        try (EngineVectors v = vectors(points, 2)) {
+            NearestNeighbours.Result result = NearestNeighbours.search(v, RowKeys.identity(points.length).keys(), null,
+                    true);
+            assertArrayEquals(new int[] {2, -1, 0, 2, -1}, result.neighbour());
+            assertEquals(2.0, result.distance()[0], 0.0);
+            assertEquals(Math.sqrt(34), result.distance()[3], 1e-12);
+            assertTrue(Double.isNaN(result.distance()[1]) && Double.isNaN(result.distance()[4]));
+        }
+    }
+
+    /** The reference: every pair in double precision, the lowest index among equally close rows. */
+    private record Naive(double[] distance, int[] neighbour) {
+        static Naive of(float[][] points, long[] keys) {
+            double[] distance = new double[points.length];
+            int[] neighbour = new int[points.length];
+            for (int i = 0; i < points.length; i++) {
+                distance[i] = Double.POSITIVE_INFINITY;
+                neighbour[i] = -1;
+                for (int j = 0; j < points.length; j++) {
+                    if (j != i && keys[j] != keys[i] && NearestNeighboursTest.distance(points[i], points[j]) < distance[i]) {
+                        distance[i] = NearestNeighboursTest.distance(points[i], points[j]);
+                        neighbour[i] = j;
+                    }
+                }
+            }
+            return new Naive(distance, neighbour);
         }
     }
 

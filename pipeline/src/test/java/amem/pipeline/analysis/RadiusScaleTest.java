@@ -57,9 +57,11 @@ class RadiusScaleTest {
             double seconds = (System.nanoTime() - start) / 1e9;
             assertEquals(count, result.vectors());
             double work = (double) count * count * n; // multiply-adds of the full distance matrix; half are done
-            System.out.printf(Locale.ROOT, "SCALE %d vectors x n %d, chunk %d: %.1f s in all; vectors^2*n/s = %.3g "
-                    + "(%.1f GFLOP/s counting the half matrix computed: count^2*n flops); heap used %d MB%n",
-                    count, n, chunk, seconds, work / seconds, work / seconds / 1e9,
+            int rows = EngineVectors.balancedRows(count, chunk);
+            System.out.printf(Locale.ROOT, "SCALE %d vectors x n %d, chunk %d (%d chunks of %d rows): %.1f s in all; "
+                    + "vectors^2*n/s = %.3g (%.1f GFLOP/s counting the half matrix computed: count^2*n flops); "
+                    + "heap used %d MB%n",
+                    count, n, chunk, (count + rows - 1) / rows, rows, seconds, work / seconds, work / seconds / 1e9,
                     (runtime.totalMemory() - runtime.freeMemory()) >> 20);
         }
     }
