@@ -12,7 +12,6 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.util.List;
 import java.util.Optional;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipOutputStream;
@@ -103,15 +102,15 @@ final class FusedAdamWKernel {
      * @param step a float32 scalar on the parameters' device holding the step count t (≥ 1), shared by the group
      * @param gradDivisor a float32 scalar on the parameters' device (1 / the clipping factor)
      */
-    void update(List<PtNDArray> params, List<PtNDArray> grads, List<PtNDArray> means, List<PtNDArray> variances,
+    void update(PtNDArray[] params, PtNDArray[] grads, PtNDArray[] means, PtNDArray[] variances,
             PtNDArray step, double lr, double beta1, double beta2, double weightDecay, double eps, PtNDArray gradDivisor) {
-        PtNDArray[] steps = new PtNDArray[params.size()];
+        PtNDArray[] steps = new PtNDArray[params.length];
         java.util.Arrays.fill(steps, step);
         IValue[] inputs = {
-            IValue.listFrom(params.toArray(PtNDArray[]::new)),
-            IValue.listFrom(grads.toArray(PtNDArray[]::new)),
-            IValue.listFrom(means.toArray(PtNDArray[]::new)),
-            IValue.listFrom(variances.toArray(PtNDArray[]::new)),
+            IValue.listFrom(params),
+            IValue.listFrom(grads),
+            IValue.listFrom(means),
+            IValue.listFrom(variances),
             IValue.listFrom(steps),
             IValue.from(lr),
             IValue.from(beta1),

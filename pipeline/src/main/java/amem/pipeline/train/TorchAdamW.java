@@ -19,6 +19,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.stream.IntStream;
 
 /**
  * AdamW with the semantics of {@code torch.optim.AdamW}, which DJL's own {@code Optimizer.adamW} does not have
@@ -101,10 +102,17 @@ public final class TorchAdamW {
 
     /** One optimised parameter with its moments, and its float32 master weights in mixed precision (else null). */
     private record Slot(String name, Parameter parameter, NDArray mean, NDArray variance, boolean decays,
-            NDArray master) {}
+            NDArray master) {
+        /** What the update writes: the float32 master weights in mixed precision, else the parameter itself. */
+        PtNDArray updated() {
+            return (PtNDArray) (master == null ? parameter.getArray() : master);
+        }
+    }
 
     private final Settings settings;
     private final List<Slot> slots = new ArrayList<>();
+    /** Indices into {@link #slots} of the parameters that decay, then of those that do not: the fused kernel's groups. */
+    private final List<int[]> decayGroups = new ArrayList<>();
     /** The fused kernel, or null for the per-parameter path. */
     private final FusedAdamWKernel fused;
     private final NDManager stateManager;
@@ -148,6 +156,13 @@ public final class TorchAdamW {
             }
             slots.add(new Slot(entry.getKey(), entry.getValue(), mean, variance, weight.getShape().dimension() >= 2,
                     master));
+        }
+        for (boolean decaying : new boolean[] {true, false}) {
+            int[] group = IntStream.range(0, slots.size())
+                    .filter(k -> slots.get(k).decays == decaying).toArray();
+            if (group.length > 0) {
+                decayGroups.add(group);
+            }
         }
     }
 
@@ -244,11 +259,9 @@ public final class TorchAdamW {
         float epsilon = (float) (settings.eps * Math.sqrt(correction2));
         for (int i = 0; i < slots.size(); i++) {
             Slot slot = slots.get(i);
-            PtNDArray weight = (PtNDArray) slot.parameter.getArray();
-            PtNDArray grad = (PtNDArray) gradients.get(i);
             JniUtils.adamUpdate(
-                    slot.master == null ? weight : (PtNDArray) slot.master,
-                    grad,
+                    slot.updated(),
+                    (PtNDArray) gradients.get(i),
                     (PtNDArray) slot.mean,
                     (PtNDArray) slot.variance,
                     (float) lr,
@@ -277,24 +290,19 @@ public final class TorchAdamW {
             Device device = slots.get(0).mean.getDevice();
             PtNDArray stepCount = (PtNDArray) scratch.create((float) step).toDevice(device, false);
             PtNDArray divisor = (PtNDArray) scratch.create((float) (1.0 / gradScale)).toDevice(device, false);
-            for (boolean decaying : new boolean[] {true, false}) {
-                List<PtNDArray> params = new ArrayList<>();
-                List<PtNDArray> grads = new ArrayList<>();
-                List<PtNDArray> means = new ArrayList<>();
-                List<PtNDArray> variances = new ArrayList<>();
-                for (int i = 0; i < slots.size(); i++) {
-                    Slot slot = slots.get(i);
-                    if (slot.decays != decaying) {
-                        continue;
-                    }
-                    params.add((PtNDArray) (slot.master == null ? slot.parameter.getArray() : slot.master));
-                    grads.add((PtNDArray) gradients.get(i));
-                    means.add((PtNDArray) slot.mean);
-                    variances.add((PtNDArray) slot.variance);
+            for (int[] group : decayGroups) {
+                PtNDArray[] params = new PtNDArray[group.length];
+                PtNDArray[] grads = new PtNDArray[group.length];
+                PtNDArray[] means = new PtNDArray[group.length];
+                PtNDArray[] variances = new PtNDArray[group.length];
+                for (int k = 0; k < group.length; k++) {
+                    Slot slot = slots.get(group[k]);
+                    params[k] = slot.updated();
+                    grads[k] = (PtNDArray) gradients.get(group[k]);
+                    means[k] = (PtNDArray) slot.mean;
+                    variances[k] = (PtNDArray) slot.variance;
                 }
-                if (params.isEmpty()) {
-                    continue;
-                }
+                boolean decaying = slots.get(group[0]).decays;
                 fused.update(params, grads, means, variances, stepCount, lr, settings.beta1, settings.beta2,
                         decaying ? settings.weightDecay : 0.0, settings.eps, divisor);
             }
