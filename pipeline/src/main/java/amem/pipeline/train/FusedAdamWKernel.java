@@ -23,14 +23,15 @@ import java.util.zip.ZipOutputStream;
  * <p>Why: DJL exposes only its per-parameter {@code adamUpdate}, which runs a dozen libtorch operations per
  * parameter (it multiplies the gradient into a fresh copy, computes the decay term even when it is zero, and builds
  * the denominator and the step in temporaries): about 116 bytes of memory traffic per parameter and update instead of
- * the 28 a fused kernel needs (read parameter, gradient and both moments; write parameter and moments). On the
- * 2-core development machine the update of 9.5M parameters in 72 tensors took 75 ms that way against 14 ms fused
- * (one process, alternating, 2026-12-06; docs/PERFORMANCE.md).
+ * the 28 a fused kernel needs (read parameter, gradient and both moments; write parameter and moments). Side by side
+ * on the quiet 2-core development machine (2026-12-06, {@code amem bench --set train.fused_adamw=on|off} alternating,
+ * docs/PERFORMANCE.md) an update took 11.6 ms fused against 29.4 ms for {@code qf-vanilla}'s 9.5M parameters.
  *
  * <p>How: DJL cannot call an arbitrary ATen operation, but it runs TorchScript. The module is a TorchScript archive
  * written here (its source code is {@link #SOURCE}; libtorch compiles it when the archive is loaded), whose
- * {@code forward} calls the fused kernel, so the update of a whole group of parameters is one JNI call. A libtorch without the kernel (before 2.4) fails to compile the archive:
- * {@link #load} then returns empty and the caller keeps the per-parameter path.
+ * {@code forward} calls the fused kernel, so the update of a whole group of parameters is one JNI call. A libtorch
+ * without the kernel (before 2.4) fails to compile the archive: {@link #load} then returns empty and the caller keeps
+ * the per-parameter path.
  *
  * <p>Semantics are {@code torch.optim.AdamW}'s exactly: {@code p ← p·(1 − lr·wd)}, the moments, and
  * {@code p ← p − lr/(1−β1^t) · m / (sqrt(v)/sqrt(1−β2^t) + ε)}. The gradients are divided by {@code gradDivisor}
