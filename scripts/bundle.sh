@@ -64,7 +64,7 @@ jlink --add-modules "$mods" --strip-debug --strip-native-debug-symbols=exclude-d
 cp "$root/scripts/djl-jni-build.sh" "$root/scripts/gpu-check.sh" "$out/scripts/"
 cp "$root"/scripts/djl-jni/*.patch "$out/scripts/djl-jni/"
 cp "$root/scripts/bundle-launcher.sh" "$out/bin/amem"
-cp "$root/scripts/amem-env.sh" "$out/bin/amem-env.sh"
+cp "$root/scripts/amem-env.sh" "$root/scripts/mkl-isa-dispatch.c" "$out/bin/"
 chmod +x "$out/bin/amem" "$out/scripts/"*.sh
 
 djl_version="$(sed -n 's:.*<djl.version>\(.*\)</djl.version>.*:\1:p' "$root/pom.xml" | head -1)"

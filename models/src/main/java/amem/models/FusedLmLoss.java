@@ -37,21 +37,35 @@ import java.util.List;
 public final class FusedLmLoss {
 
     /**
-     * Logit elements per chunk when the caller does not choose: 32M floats (128 MB; the nanoGPT peer shape's 768
-     * positions become 2 chunks, GPT-2 small's 12 × 1,024 become 19). Smaller chunks keep a chunk's logits cached
-     * between the log-softmax, the exponential and the two products, but every chunk adds a pass of the (V, n)
-     * weight-gradient accumulation (25 MB for V 50,257 and n 128); in a trial on the loaded development machine
-     * (process CPU time of the output layer's forward and backward, peer shape) 384 and 768 positions per chunk
-     * cost about what the unfused path costs, 154 about 10 % more and 48 about 50 % more. An estimate to be settled
-     * by measurement ({@code amem bench --loss-chunk-rows}, scripts/perf-issue17.sh).
+     * Logit elements per chunk on a GPU when the caller does not choose: 32M floats (128 MB; GPT-2 small's
+     * 12 × 1,024 positions become 19 chunks), so the chunk's logits and probabilities take a tenth of the 2.4 GB
+     * the full logits would. Not measured on a GPU yet: an estimate ({@code amem bench --loss-chunk-rows}).
      */
     public static final long DEFAULT_CHUNK_ELEMENTS = 32L << 20;
 
+    /**
+     * Logit elements per chunk on a CPU when the caller does not choose: 64M floats (256 MB), so the nanoGPT
+     * peer shape's 768 positions are one chunk. Every further chunk adds a pass over the (V, n) weight gradient
+     * and smaller products; side by side on the 2-core development VM (2026-12-06, MKL choosing by instruction
+     * set) 768 rows per chunk took 243.8 ms per step against 262.4 unfused, 384 rows 259.7 against 250.7
+     * (docs/PERFORMANCE.md, "The fused output layer and loss").
+     */
+    public static final long CPU_CHUNK_ELEMENTS = 64L << 20;
+
+    /**
+     * Target probabilities below this are not trusted to the softmax's float32 rounding (its normal range ends
+     * at 1.2e-38, where a logarithm of the rounded value is off by more than float tolerance).
+     */
+    static final float TINY = 1e-30f;
+
     private FusedLmLoss() {}
 
-    /** Rows per chunk for a vocabulary of {@code vocab} under {@link #DEFAULT_CHUNK_ELEMENTS}. */
-    public static int defaultRowsPerChunk(long vocab) {
-        return (int) Math.max(1, DEFAULT_CHUNK_ELEMENTS / vocab);
+    /**
+     * Rows per chunk for a vocabulary of {@code vocab} under {@link #DEFAULT_CHUNK_ELEMENTS} on a GPU or
+     * {@link #CPU_CHUNK_ELEMENTS} on a CPU.
+     */
+    public static int defaultRowsPerChunk(long vocab, boolean gpu) {
+        return (int) Math.max(1, (gpu ? DEFAULT_CHUNK_ELEMENTS : CPU_CHUNK_ELEMENTS) / vocab);
     }
 
     /**
@@ -111,16 +125,27 @@ public final class FusedLmLoss {
                 NDArray tc = t.get(chunk, range).expandDims(1); // (r, 1)
                 NDArray wc = weights.get(chunk, range); // (r)
                 NDArray logits = Linear.linear(hc, w, b).singletonOrThrow(); // (r, V)
-                NDArray logProbs = logits.logSoftmax(1);
+                NDArray nll; // (r): -log p(target)
+                NDArray probs = null;
+                if (!withGradients) {
+                    nll = logits.logSoftmax(1).gather(tc, 1).squeeze(1).neg();
+                } else if (hidden.getDevice().isGpu()) {
+                    // No host check on a GPU (it would drain the queue once per chunk): log-softmax, then exp.
+                    NDArray logProbs = logits.logSoftmax(1);
+                    nll = logProbs.gather(tc, 1).squeeze(1).neg();
+                    probs = logProbs.exp();
+                    logProbs.close();
+                } else {
+                    probs = logits.softmax(1);
+                    nll = negativeLogOfTarget(logits, probs, tc);
+                }
                 logits.close();
-                NDArray loss = logProbs.gather(tc, 1).squeeze(1).mul(wc).sum().neg();
+                NDArray loss = nll.mul(wc).sum();
                 loss.attach(step);
                 losses.add(loss);
                 if (!withGradients) {
                     continue;
                 }
-                NDArray probs = logProbs.exp();
-                logProbs.close();
                 NDArray column = wc.expandDims(1); // (r, 1)
                 NDArray dh = probs.matMul(w).muli(column); // w_i p_i W
                 dh.attach(step);
@@ -168,6 +193,24 @@ public final class FusedLmLoss {
             surrogate = surrogate.add(biasGradient.mul(in.bias()).sum());
         }
         return surrogate.sub(surrogate.stopGradient()).add(value);
+    }
+
+    /**
+     * {@code -log p(target)} per row, read off the softmax: on the CPU this saves the log-softmax pass over the
+     * (r, V) chunk that {@code exp(logSoftmax)} would add (memory-bound: 154 MB for the peer shape's 768 rows).
+     * Where a target's probability is below {@link #TINY} the logarithm of the rounded (or zero) probability
+     * would lose digits or be infinite, so the chunk's rows are recomputed from the logits with a log-softmax;
+     * a target that improbable is rare, and the check costs nothing on the CPU.
+     */
+    private static NDArray negativeLogOfTarget(NDArray logits, NDArray probs, NDArray targets) {
+        NDArray target = probs.gather(targets, 1).squeeze(1);
+        NDArray nll = target.log().neg();
+        NDArray tiny = target.lt(TINY);
+        if (!tiny.any().getBoolean()) {
+            return nll;
+        }
+        NDArray exact = logits.logSoftmax(1).gather(targets, 1).squeeze(1).neg();
+        return NDArrays.where(tiny, exact, nll);
     }
 
     /** {@code mask / sum(mask)}, or {@code 1 / rows} everywhere, as (rows) of the hidden states' type. */

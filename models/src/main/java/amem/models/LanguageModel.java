@@ -91,7 +91,8 @@ public abstract class LanguageModel extends NamedBlock {
         if (!path.fused()) {
             return LmLoss.crossEntropy(in.logits(), targets, mask);
         }
-        return FusedLmLoss.crossEntropy(in, targets, mask, path.rowsPerChunk(config.vocabSize()), training);
+        return FusedLmLoss.crossEntropy(in, targets, mask, path.rowsPerChunk(config.vocabSize(), tokens.getDevice().isGpu()),
+                training);
     }
 
     /**

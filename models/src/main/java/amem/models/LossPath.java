@@ -7,6 +7,7 @@ package amem.models;
  *
  * @param fused whether to use {@link FusedLmLoss}
  * @param rowsPerChunk positions per chunk on the fused path; 0 chooses {@link FusedLmLoss#defaultRowsPerChunk}
+ *     for the device
  */
 public record LossPath(boolean fused, int rowsPerChunk) {
 
@@ -14,10 +15,10 @@ public record LossPath(boolean fused, int rowsPerChunk) {
     public static final LossPath UNFUSED = new LossPath(false, 0);
 
     /**
-     * Vocabularies from this size up take the fused path under {@link #automatic} on a GPU: there the logits
-     * dominate the step's memory (GPT-2's 50,257: 2.4 GB of float32 logits at 12 x 1,024 positions). Below it (the
-     * Question-Formation vocabulary of about a hundred) the logits are small and the fused path's few extra kernels
-     * are not worth it.
+     * Vocabularies from this size up take the fused path under {@link #automatic}: there the logits dominate the
+     * step's memory (GPT-2's 50,257: 2.4 GB of float32 logits at 12 x 1,024 positions) and, on a CPU, its time.
+     * Below it (the Question-Formation vocabulary of about a hundred) the logits are small and the fused path's few
+     * extra kernels are not worth it.
      */
     public static final int FUSED_FROM_VOCABULARY = 8192;
 
@@ -33,17 +34,18 @@ public record LossPath(boolean fused, int rowsPerChunk) {
     }
 
     /**
-     * Fused on a GPU for vocabularies of at least {@link #FUSED_FROM_VOCABULARY}, unfused otherwise. On a CPU the
-     * fused path saves memory (gpt2-peer peak RSS 1,125 against 1,568 MiB) but not time: 368 against 355 ms per step
-     * side by side on 2 cores, 2026-12-06 (docs/PERFORMANCE.md); there it stays one setting away
-     * ({@code train.fused_loss = on}).
+     * Fused (rows per chunk chosen for the device) for vocabularies of at least {@link #FUSED_FROM_VOCABULARY},
+     * unfused otherwise. On a CPU the fused path now also saves time: its softmax gives the loss and the gradient
+     * in one pass over the logits, and MKL's products run at full speed (docs/PERFORMANCE.md, "The fused output
+     * layer and loss": gpt2-peer 243.8 against 262.4 ms per step, side by side on 2 cores, 2026-12-06). The
+     * device chooses the chunk size ({@link #rowsPerChunk(int, boolean)}).
      */
-    public static LossPath automatic(int vocabSize, boolean gpu) {
-        return gpu && vocabSize >= FUSED_FROM_VOCABULARY ? fused(0) : UNFUSED;
+    public static LossPath automatic(int vocabSize) {
+        return vocabSize >= FUSED_FROM_VOCABULARY ? fused(0) : UNFUSED;
     }
 
-    /** Rows per chunk for this vocabulary: the chosen number, or the default. */
-    public int rowsPerChunk(int vocabSize) {
-        return rowsPerChunk > 0 ? rowsPerChunk : FusedLmLoss.defaultRowsPerChunk(vocabSize);
+    /** Rows per chunk for this vocabulary on this kind of device: the chosen number, or the default. */
+    public int rowsPerChunk(int vocabSize, boolean gpu) {
+        return rowsPerChunk > 0 ? rowsPerChunk : FusedLmLoss.defaultRowsPerChunk(vocabSize, gpu);
     }
 }

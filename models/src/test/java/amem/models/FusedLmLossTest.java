@@ -88,6 +88,34 @@ class FusedLmLossTest {
         }
     }
 
+    /**
+     * A target whose probability is 0 in float32 (its logit 150 below the largest: e^-150) still gets its exact
+     * loss, which the softmax alone would make infinite: float32 against the same computation by hand in double.
+     */
+    @Test
+    void aTargetTooImprobableForFloat32GetsItsExactLoss() {
+        try (NDManager m = NDManager.newBaseManager()) {
+            NDArray hidden = m.create(new float[] {1, 0, 0, 1, 0.5f, 0.5f}, new Shape(1, 3, 2));
+            NDArray weight = m.create(new float[] {100, 0, -50, 0, 0, 1, 0, 2, 0, 3}, new Shape(5, 2));
+            NDArray bias = m.zeros(new Shape(5));
+            NDArray targets = m.create(new long[][] {{1, 4, 1}});
+            NDArray mask = m.ones(new Shape(1, 3));
+            hidden.setRequiresGradient(true);
+            weight.setRequiresGradient(true);
+            double expected = byHand(hidden.toType(DataType.FLOAT64, false), weight.toType(DataType.FLOAT64, false),
+                    bias.toType(DataType.FLOAT64, false), targets, mask.toType(DataType.FLOAT64, false));
+            assertTrue(expected > 50, "the first target's loss is about 150: " + expected);
+            try (NDManager step = m.newSubManager();
+                    GradientCollector collector = Engine.getInstance().newGradientCollector()) {
+                NDArray loss = FusedLmLoss.crossEntropy(new OutputLayerInput(hidden, weight, null), targets, mask,
+                        2, true);
+                assertEquals(expected, loss.getFloat(), 1e-5 * expected);
+                collector.backward(loss);
+            }
+            assertTrue(Float.isFinite(hidden.getGradient().sum().getFloat()), "finite hidden-state gradients");
+        }
+    }
+
     /** Evaluation mode (no gradient work) returns the same value and leaves no arrays with the parameters. */
     @Test
     void evaluationValueMatchesAndNothingLeaksIntoTheParameterManager() {
@@ -122,10 +150,10 @@ class FusedLmLossTest {
                     () -> FusedLmLoss.crossEntropy(in, m.zeros(new Shape(2, 4)), null, 2, false));
             assertThrows(IllegalArgumentException.class,
                     () -> FusedLmLoss.crossEntropy(in, m.zeros(new Shape(2, 3)), null, 0, false));
-            assertTrue(FusedLmLoss.defaultRowsPerChunk(50257) >= 64);
-            assertEquals(LossPath.fused(0), LossPath.automatic(50257, true));
-            assertEquals(LossPath.UNFUSED, LossPath.automatic(50257, false));
-            assertEquals(LossPath.UNFUSED, LossPath.automatic(120, true));
+            assertEquals(667, FusedLmLoss.defaultRowsPerChunk(50257, true));
+            assertEquals(1335, FusedLmLoss.defaultRowsPerChunk(50257, false)); // the peer shape's 768 in one chunk
+            assertEquals(LossPath.fused(0), LossPath.automatic(50257));
+            assertEquals(LossPath.UNFUSED, LossPath.automatic(120));
         }
     }
 

@@ -92,7 +92,7 @@ public final class BenchRunner {
         double flopsPerToken = shape.flopsPerToken((int) Math.round(tokensPerStep / shape.batch()));
         double mfu = trainTokensPerSecond * flopsPerToken / (peakGflops * 1e9);
         String lossLabel = loss.fused()
-                ? "fused/" + loss.rowsPerChunk(shape.model().vocabSize()) : "unfused";
+                ? "fused/" + loss.rowsPerChunk(shape.model().vocabSize(), device.isGpu()) : "unfused";
         return new BenchResult(shape.name(), lossLabel, device.toString(), ParameterCount.of(shape.model()).total(), flopsPerToken,
                 tokensPerStep, peakGflops, forward, trainTokensPerSecond, medianMs(timings, StepTimings::totalNanos), mfu,
                 outside, medianMs(timings, StepTimings::batchNanos), medianMs(timings, StepTimings::forwardNanos),

@@ -11,6 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import amem.pipeline.train.MklDispatch;
 import amem.pipeline.train.Precision;
 import amem.pipeline.train.Tf32Environment;
 import java.util.Locale;
@@ -61,7 +62,7 @@ final class BenchCommand implements Callable<Integer> {
     List<String> losses;
 
     @Option(names = "--loss-chunk-rows", defaultValue = "0",
-            description = "positions per chunk of the fused loss; 0: automatic, at most 32M logits per chunk (default: ${DEFAULT-VALUE})")
+            description = "positions per chunk of the fused loss; 0: automatic, at most 32M logits per chunk on a GPU, 64M on a CPU (default: ${DEFAULT-VALUE})")
     int lossChunkRows;
 
     @Option(names = "--set", paramLabel = "KEY=VALUE",
@@ -100,8 +101,9 @@ final class BenchCommand implements Callable<Integer> {
             return Tf32Environment.relaunch(mismatch);
         }
         MatmulPeak.Point peak = MatmulPeak.measure(target, peakSizes, 5, arithmetic.parameterType());
-        System.out.printf(Locale.ROOT, "device %s: %s matmul peak %.1f GFLOP/s (at %d x %d)%n%n",
+        System.out.printf(Locale.ROOT, "device %s: %s matmul peak %.1f GFLOP/s (at %d x %d)%n",
                 target, arithmetic.label(), peak.gflops(), peak.size(), peak.size());
+        System.out.printf(Locale.ROOT, "MKL kernel choice: %s%n%n", MklDispatch.describe());
         System.out.println(BenchResult.tableHeader());
         BenchRunner runner = new BenchRunner(target, peak.gflops(), warmup, steps, arithmetic);
         List<String> rows = new ArrayList<>();

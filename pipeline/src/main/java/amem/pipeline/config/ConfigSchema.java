@@ -61,12 +61,12 @@ public final class ConfigSchema {
         key("train.log_interval", Type.LONG, 10L, "steps between flushes of metrics.csv");
         key("train.fused_loss", Type.STRING, "auto",
                 "auto | on | off: compute the output layer and loss in chunks of positions without the full logits "
-                        + "(same values to float rounding); auto: on for vocabularies of 8192 and more on a GPU, off on a CPU (no faster there)");
+                        + "(same values to float rounding); auto: on for vocabularies of 8192 and more");
         key("train.fused_adamw", Type.STRING, "auto",
                 "auto | on | off: run the AdamW update through libtorch's fused kernel (one call per parameter group, "
                         + "a quarter of the memory traffic); auto: wherever libtorch has it (PyTorch 2.4 and later)");
         key("train.loss_chunk_rows", Type.INT, 0,
-                "positions per chunk of the fused loss; 0: automatic (at most 32M logits per chunk)");
+                "positions per chunk of the fused loss; 0: automatic (at most 32M logits per chunk on a GPU, 64M on a CPU)");
         key("train.seed", Type.LONG, 1L, "seed for initialisation, dropout and batch order");
         key("train.device", Type.STRING, "auto", "auto | cpu | gpu | gpu:N");
         key("train.precision", Type.STRING, "auto",

@@ -40,7 +40,7 @@ public final class ModelSession implements AutoCloseable {
         this.network = network;
         this.device = device;
         this.parameterStore = new ParameterStore(model.getNDManager(), false);
-        this.lossPath = LossPath.automatic(network.config().vocabSize(), device.isGpu());
+        this.lossPath = LossPath.automatic(network.config().vocabSize());
     }
 
     /** Builds the model and initialises its parameters from the engine RNG seeded with {@code seed}. */

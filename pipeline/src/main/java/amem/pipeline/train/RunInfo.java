@@ -41,6 +41,7 @@ final class RunInfo {
         versions.addProperty("engine", Engine.getInstance().getEngineName() + " " + Engine.getInstance().getVersion());
         versions.addProperty("java", System.getProperty("java.version"));
         versions.addProperty("os", System.getProperty("os.name") + " " + System.getProperty("os.arch"));
+        versions.addProperty("mkl_dispatch", MklDispatch.describe());
         info.add("versions", versions);
         info.addProperty("seed", config.getLong("train.seed"));
         info.addProperty("git_commit", gitCommit());

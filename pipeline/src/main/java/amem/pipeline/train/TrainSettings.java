@@ -57,21 +57,21 @@ public record TrainSettings(
         }
     }
 
-    /** The loss path {@code train.fused_loss} and {@code train.loss_chunk_rows} choose for this vocabulary. */
     /**
-     * The loss path for a vocabulary in a precision. Mixed precision (fp16) keeps the unfused path: the fused loss
+     * The loss path {@code train.fused_loss} and {@code train.loss_chunk_rows} choose for a vocabulary in a
+     * precision (the device picks the automatic chunk size later: {@link LossPath#rowsPerChunk}). Mixed precision (fp16) keeps the unfused path: the fused loss
      * computes its log-softmax and hand-made gradients in the parameters' dtype, while fp16 training needs the
      * log-probabilities in float32 ({@code LmLoss.logSoftmax}); {@code train.fused_loss = on} with fp16 is refused
      * before anything starts.
      */
-    public LossPath lossPath(int vocabSize, Precision precision, boolean gpu) {
+    public LossPath lossPath(int vocabSize, Precision precision) {
         if (precision == Precision.FP16) {
             return LossPath.UNFUSED; // fused_loss = on with fp16 is refused when the settings are read
         }
         return switch (fusedLoss) {
             case "on" -> LossPath.fused(lossChunkRows);
             case "off" -> LossPath.UNFUSED;
-            default -> LossPath.automatic(vocabSize, gpu).fused() ? LossPath.fused(lossChunkRows) : LossPath.UNFUSED;
+            default -> LossPath.automatic(vocabSize).fused() ? LossPath.fused(lossChunkRows) : LossPath.UNFUSED;
         };
     }
 

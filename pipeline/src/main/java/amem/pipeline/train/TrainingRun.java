@@ -219,7 +219,7 @@ public final class TrainingRun {
     private static Result train(RunDirectory run, TrainSettings settings, HookSettings hooks, ModelSession model,
             TrainingData data, TorchAdamW optimizer, LossScaler scaler, Precision precision, Progress progress, long step,
             long tokens, BatchSchedule schedule, Options options) throws IOException {
-        model.setLossPath(settings.lossPath(model.config().vocabSize(), precision, model.device().isGpu()));
+        model.setLossPath(settings.lossPath(model.config().vocabSize(), precision));
         TrainingLoop trainer = new TrainingLoop(
                 run, settings, model, data, optimizer, progress, step, tokens, schedule, options.stop(), scaler);
         options.observers().forEach(trainer::addObserver);

@@ -66,15 +66,14 @@ class FusedLossTrainingTest {
     @Test
     void settingsChooseThePath() {
         RunConfig config = RunConfig.defaults().with("data.dir", "x");
-        // auto: fused for GPT-2's vocabulary on a GPU (memory), unfused on a CPU (no faster there) and for small ones
-        assertEquals(LossPath.fused(0), TrainSettings.from(config).lossPath(50257, Precision.FP32, true));
-        assertEquals(LossPath.UNFUSED, TrainSettings.from(config).lossPath(50257, Precision.FP32, false));
-        assertEquals(LossPath.UNFUSED, TrainSettings.from(config).lossPath(68, Precision.FP32, true));
+        // auto: fused for GPT-2's vocabulary (on a CPU and a GPU alike), unfused for small ones
+        assertEquals(LossPath.fused(0), TrainSettings.from(config).lossPath(50257, Precision.FP32));
+        assertEquals(LossPath.UNFUSED, TrainSettings.from(config).lossPath(68, Precision.FP32));
         assertEquals(LossPath.fused(32), TrainSettings.from(config.with("train.fused_loss", "on")
-                .with("train.loss_chunk_rows", "32")).lossPath(68, Precision.FP32, true));
-        assertEquals(LossPath.UNFUSED, TrainSettings.from(config.with("train.fused_loss", "off")).lossPath(50257, Precision.FP32, true));
+                .with("train.loss_chunk_rows", "32")).lossPath(68, Precision.FP32));
+        assertEquals(LossPath.UNFUSED, TrainSettings.from(config.with("train.fused_loss", "off")).lossPath(50257, Precision.FP32));
         // Mixed precision keeps the unfused path (float32 log-probabilities); asking for both is refused up front.
-        assertEquals(LossPath.UNFUSED, TrainSettings.from(config).lossPath(50257, Precision.FP16, true));
+        assertEquals(LossPath.UNFUSED, TrainSettings.from(config).lossPath(50257, Precision.FP16));
         assertThrows(ConfigException.class, () -> TrainSettings.from(config.with("train.fused_loss", "on")
                 .with("train.precision", "fp16")));
         assertThrows(ConfigException.class, () -> TrainSettings.from(config.with("train.fused_loss", "yes")));
