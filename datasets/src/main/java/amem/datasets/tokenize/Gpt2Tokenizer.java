@@ -4,6 +4,7 @@ import com.knuddels.jtokkit.Encodings;
 import com.knuddels.jtokkit.api.Encoding;
 import com.knuddels.jtokkit.api.EncodingType;
 import com.knuddels.jtokkit.api.IntArrayList;
+import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -35,6 +36,8 @@ public final class Gpt2Tokenizer implements Tokenizer {
     /** What the tokenizer is, for a store's {@code source} record. */
     public static final String DESCRIPTION = "GPT-2 BPE (tiktoken gpt2 = r50k_base, via jtokkit 1.1.0), encode_ordinary";
 
+    private static final byte[] END_OF_TEXT_BYTES = "<|endoftext|>".getBytes(StandardCharsets.UTF_8);
+
     /** Entries the shared cache holds at most before it starts empty again. */
     private static final int SHARED_ENTRIES = 1 << 18;
 
@@ -42,7 +45,8 @@ public final class Gpt2Tokenizer implements Tokenizer {
         static final Gpt2Tokenizer INSTANCE = new Gpt2Tokenizer();
     }
 
-    private final Encoding encoding = Encodings.newLazyEncodingRegistry().getEncoding(EncodingType.R50K_BASE);
+    private final MergeableRanks ranks = MergeableRanks.r50kBase();
+    private final Gpt2BytePairEncoder merges = new Gpt2BytePairEncoder(ranks);
     private final ThreadLocal<PieceCache> cache = ThreadLocal.withInitial(PieceCache::new);
     /**
      * Behind the per-thread caches, the pieces any thread has encoded: each distinct piece goes to jtokkit about once
@@ -109,17 +113,18 @@ public final class Gpt2Tokenizer implements Tokenizer {
     }
 
     /**
-     * A piece this thread has not seen: from the shared cache, else from jtokkit (then into both caches); a piece
-     * too long for the caches goes to jtokkit directly.
+     * A piece this thread has not seen: from the shared cache, else from its byte-pair merges (then into both caches);
+     * a piece too long for the caches is merged directly. The piece's bytes are {@link String#getBytes}'s UTF-8, as
+     * in jtokkit: an unpaired surrogate (which Java strings may hold and a regex piece may contain) becomes {@code ?}.
      */
     private int[] encodeNew(char[] chars, int start, int end, int hash, PieceCache pieces) {
         String piece = new String(chars, start, end - start);
         if (end - start > PieceCache.MAX_PIECE_CHARS) {
-            return encodeWithJtokkit(piece);
+            return encodePiece(piece);
         }
         int[] ids = shared.get(piece);
         if (ids == null) {
-            ids = encodeWithJtokkit(piece);
+            ids = encodePiece(piece);
             if (shared.size() >= SHARED_ENTRIES) {
                 shared.clear(); // bounded like the per-thread caches
             }
@@ -129,36 +134,64 @@ public final class Gpt2Tokenizer implements Tokenizer {
         return ids;
     }
 
+    /** The ids of one pre-tokenizer piece (or of any text that is a single piece of the split). */
+    int[] encodePiece(String piece) {
+        byte[] bytes = piece.getBytes(StandardCharsets.UTF_8);
+        return merges.encode(bytes, bytes.length);
+    }
+
     /**
-     * jtokkit's own {@code encodeOrdinary} (its regex split, then the merges of each piece's UTF-8 bytes): {@link
-     * #encode} calls it on single pieces, and tests on whole texts as the reference that {@link #encode} equals.
+     * jtokkit's own {@code encodeOrdinary} (its regex split, then its merges of each piece's UTF-8 bytes): the
+     * reference that tests compare {@link #encode} with. jtokkit's tables are loaded on the first call only, so
+     * {@code prepare text} never loads them.
      */
     int[] encodeWithJtokkit(String text) {
-        return encoding.encodeOrdinary(text).toArray();
+        return Jtokkit.R50K_BASE.encodeOrdinary(text).toArray();
     }
 
     /**
      * Decodes ids to text; bytes that are not valid UTF-8 on their own (a character cut between two ids) become
-     * U+FFFD, as in tiktoken's {@code decode}. {@link #END_OF_TEXT} decodes to {@code <|endoftext|>}.
+     * U+FFFD, as in tiktoken's {@code decode} (the same {@code new String(bytes, UTF_8)} as jtokkit's).
+     * {@link #END_OF_TEXT} decodes to {@code <|endoftext|>}.
      */
     @Override
     public String decode(int[] ids) {
-        return encoding.decode(list(ids));
+        return new String(decodeBytes(ids), StandardCharsets.UTF_8);
     }
 
     /** The exact bytes of {@code ids}: concatenating the bytes of consecutive pieces never loses a character. */
     public byte[] decodeBytes(int[] ids) {
-        return encoding.decodeBytes(list(ids));
-    }
-
-    private static IntArrayList list(int[] ids) {
-        IntArrayList list = new IntArrayList(ids.length);
+        int length = 0;
         for (int id : ids) {
             if (id < 0 || id >= VOCAB_SIZE) {
                 throw new IllegalArgumentException("token id " + id + " is outside the GPT-2 vocabulary [0, " + VOCAB_SIZE + ")");
             }
+            length += id == END_OF_TEXT ? END_OF_TEXT_BYTES.length : ranks.length(id);
+        }
+        byte[] out = new byte[length];
+        int at = 0;
+        for (int id : ids) {
+            if (id == END_OF_TEXT) {
+                System.arraycopy(END_OF_TEXT_BYTES, 0, out, at, END_OF_TEXT_BYTES.length);
+                at += END_OF_TEXT_BYTES.length;
+            } else {
+                at = ranks.copyBytes(id, out, at);
+            }
+        }
+        return out;
+    }
+
+    /** jtokkit's {@code decodeBytes}, the reference that tests compare {@link #decodeBytes} with. */
+    byte[] decodeBytesWithJtokkit(int[] ids) {
+        IntArrayList list = new IntArrayList(ids.length);
+        for (int id : ids) {
             list.add(id);
         }
-        return list;
+        return Jtokkit.R50K_BASE.decodeBytes(list);
+    }
+
+    /** jtokkit's {@code r50k_base} encoding, the tests' reference, loaded on first use. */
+    private static final class Jtokkit {
+        static final Encoding R50K_BASE = Encodings.newLazyEncodingRegistry().getEncoding(EncodingType.R50K_BASE);
     }
 }
