@@ -11,7 +11,7 @@ import java.util.Base64;
  * merged earlier in training). Read from the {@code .tiktoken} file that jtokkit 1.1.0 ships for {@code r50k_base}
  * (lines {@code base64(bytes) rank}): jtokkit stays the pinned source of the vocabulary, but keeps its own loader and
  * tables package-private, so the resource is read here directly. Immutable; the byte strings live in one array, and
- * a byte range is looked up without copying it (open addressing over {@link #hash}).
+ * a byte range is looked up without copying it (open addressing over {@link #polynomialHash}).
  */
 final class MergeableRanks {
     /** jtokkit 1.1.0's copy of tiktoken's {@code r50k_base.tiktoken} (the "gpt2" encoding). */
@@ -30,15 +30,14 @@ final class MergeableRanks {
         for (int r = 0; r < tokens.length; r++) {
             System.arraycopy(tokens[r], 0, bytes, offsets[r], tokens[r].length);
         }
-        slots = new int[Integer.highestOneBit(tokens.length) * 4];
+        slots = new int[Integer.highestOneBit(Math.max(1, tokens.length)) * 4];
         int mask = slots.length - 1;
         for (int r = 0; r < tokens.length; r++) {
-            if (rank(tokens[r], 0, tokens[r].length) >= 0) {
-                throw new IllegalStateException("the token of rank " + r + " appears twice in the vocabulary");
-            }
-            int slot = hash(tokens[r], 0, tokens[r].length) & mask;
-            while (slots[slot] != 0) {
-                slot = (slot + 1) & mask;
+            int slot = spread(polynomialHash(tokens[r], 0, tokens[r].length)) & mask;
+            for (; slots[slot] != 0; slot = (slot + 1) & mask) {
+                if (Arrays.equals(tokens[slots[slot] - 1], tokens[r])) {
+                    throw new IllegalStateException("the tokens of ranks " + (slots[slot] - 1) + " and " + r + " are the same bytes");
+                }
             }
             slots[slot] = r + 1;
         }
@@ -120,8 +119,16 @@ final class MergeableRanks {
 
     /** The rank of the byte string {@code b[from, to)}, or −1 if it is not a token. */
     int rank(byte[] b, int from, int to) {
+        return rank(b, from, to, polynomialHash(b, from, to));
+    }
+
+    /**
+     * {@link #rank(byte[], int, int)} of a byte string whose {@link #polynomialHash} is known: the table of merges
+     * looks up every prefix and suffix of every token, and rolls their hashes instead of hashing each again.
+     */
+    int rank(byte[] b, int from, int to, int polynomialHash) {
         int mask = slots.length - 1;
-        for (int slot = hash(b, from, to) & mask; slots[slot] != 0; slot = (slot + 1) & mask) {
+        for (int slot = spread(polynomialHash) & mask; slots[slot] != 0; slot = (slot + 1) & mask) {
             int id = slots[slot] - 1;
             if (offsets[id + 1] - offsets[id] == to - from
                     && Arrays.equals(bytes, offsets[id], offsets[id + 1], b, from, to)) {
@@ -131,11 +138,16 @@ final class MergeableRanks {
         return -1;
     }
 
-    private static int hash(byte[] b, int from, int to) {
+    /** {@code sum of b[i] · 31^(to − 1 − i)}: the hash of {@code b[from, to)} is {@code h(prefix + s) = h(prefix) · 31^|s| + h(s)}. */
+    static int polynomialHash(byte[] b, int from, int to) {
         int h = 0;
         for (int i = from; i < to; i++) {
             h = 31 * h + b[i];
         }
+        return h;
+    }
+
+    private static int spread(int h) {
         h *= 0x9E3779B9;
         return h ^ (h >>> 16);
     }

@@ -2,6 +2,7 @@ package amem.datasets.tokenize;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.charset.CharacterCodingException;
@@ -19,6 +20,63 @@ class Gpt2BytePairEncoderTest {
     private static final MergeableRanks RANKS = MergeableRanks.r50kBase();
     private static final Gpt2BytePairEncoder ENCODER = new Gpt2BytePairEncoder(RANKS);
     private final Gpt2Tokenizer gpt2 = Gpt2Tokenizer.get();
+
+    /**
+     * tiktoken's rules worked by hand on a vocabulary of the 256 bytes (ranks 0–255) and a few merges: the lowest
+     * rank merges first wherever it is, the leftmost of equal ranks first, and a piece that is a token is that token
+     * even where merges would not reach it.
+     */
+    @Test
+    void handComputedMergesOnATinyVocabulary() {
+        Gpt2BytePairEncoder tiny = new Gpt2BytePairEncoder(tinyVocabulary("aa", "bc", "ab", "xyz"));
+        int a = 'a';
+        int b = 'b';
+        int c = 'c';
+        assertMerges(tiny, "aaa", 256, a); // (a,a) twice at rank 256: the left one merges
+        assertMerges(tiny, "aaaa", 256, 256);
+        assertMerges(tiny, "abc", a, 257); // bc (257) before ab (258), though ab comes first
+        assertMerges(tiny, "abab", 258, 258);
+        assertMerges(tiny, "xyz", 259); // a token: itself, though no pair of it is a token
+        assertMerges(tiny, "xyzx", 'x', 'y', 'z', 'x');
+        assertMerges(tiny, "", new int[0]);
+        assertMerges(tiny, "b", b);
+        assertMerges(tiny, "cab", c, 258);
+    }
+
+    private static void assertMerges(Gpt2BytePairEncoder encoder, String piece, int... expected) {
+        byte[] bytes = piece.getBytes(StandardCharsets.US_ASCII);
+        assertArrayEquals(expected, encoder.encode(bytes, bytes.length), piece);
+        if (expected.length != 1 || bytes.length < 2) {
+            assertArrayEquals(expected, encoder.mergeLong(bytes, bytes.length), piece);
+        }
+    }
+
+    /** The 256 single bytes, then {@code merged} as ranks 256, 257, ..., as a {@code .tiktoken} file. */
+    private static MergeableRanks tinyVocabulary(String... merged) {
+        StringBuilder file = new StringBuilder();
+        java.util.Base64.Encoder base64 = java.util.Base64.getEncoder();
+        for (int b = 0; b < 256; b++) {
+            file.append(base64.encodeToString(new byte[] {(byte) b})).append(' ').append(b).append('\n');
+        }
+        for (int i = 0; i < merged.length; i++) {
+            file.append(base64.encodeToString(merged[i].getBytes(StandardCharsets.US_ASCII))).append(' ').append(256 + i).append('\n');
+        }
+        return MergeableRanks.parse(file.toString().getBytes(StandardCharsets.US_ASCII));
+    }
+
+    @Test
+    void malformedRankFilesAreRefused() {
+        assertEquals("rank 1 appears twice in a .tiktoken file",
+                assertThrows(IllegalStateException.class, () -> MergeableRanks.parse("YQ== 1\nYg== 1\n".getBytes(StandardCharsets.US_ASCII))).getMessage());
+        assertEquals("rank 0 is missing from a .tiktoken file of 1 ranks",
+                assertThrows(IllegalStateException.class, () -> MergeableRanks.parse("YQ== 1\n".getBytes(StandardCharsets.US_ASCII))).getMessage());
+        assertEquals("the tokens of ranks 0 and 1 are the same bytes",
+                assertThrows(IllegalStateException.class, () -> MergeableRanks.parse("YQ== 0\nYQ== 1".getBytes(StandardCharsets.US_ASCII))).getMessage());
+        assertEquals("bad rank in line 1 of a .tiktoken file",
+                assertThrows(IllegalStateException.class, () -> MergeableRanks.parse("YQ== x\n".getBytes(StandardCharsets.US_ASCII))).getMessage());
+        assertEquals("byte 1 is not a token of the vocabulary", assertThrows(IllegalStateException.class,
+                () -> new Gpt2BytePairEncoder(MergeableRanks.parse("AA== 0\n".getBytes(StandardCharsets.US_ASCII)))).getMessage());
+    }
 
     @Test
     void ranksAreJtokkitsVocabulary() {
