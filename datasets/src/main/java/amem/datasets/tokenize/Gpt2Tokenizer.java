@@ -6,7 +6,6 @@ import com.knuddels.jtokkit.api.EncodingType;
 import com.knuddels.jtokkit.api.IntArrayList;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * GPT-2's byte-pair encoding ({@code r50k_base}, the table tiktoken calls "gpt2"), as nanoGPT's {@code prepare.py}
@@ -17,11 +16,11 @@ import java.util.concurrent.ConcurrentHashMap;
  * <p>The vocabulary is jtokkit 1.1.0's ({@link MergeableRanks} reads the rank file from its jar), and jtokkit's
  * {@code encodeOrdinary} is the reference the tests compare with, but the work is done here: {@link #encode} cuts the
  * text into pieces with {@link Gpt2PreTokenizer} (the same pieces as jtokkit's regex, which was the larger part of
- * its time) and looks each piece up in a per-thread {@link PieceCache}, then in a cache shared by all threads; only
- * a piece not seen before is merged, alone, by {@link Gpt2BytePairEncoder}. That gives jtokkit's ids: jtokkit
- * encodes each piece of its split independently, and a piece given alone is split into itself (the pattern has no
- * anchors, and its one look-ahead, {@code (?!\S)} after whitespace, succeeds at the end of the text as it did before
- * the next piece). {@code Gpt2TokenizerTest} compares the two on tricky and random text, {@code
+ * its time) and looks each piece up in a per-thread {@link PieceCache}; only a piece the thread has not seen before
+ * is merged, alone, by {@link Gpt2BytePairEncoder}, from its UTF-8 bytes ({@link Utf8}). That gives jtokkit's ids:
+ * jtokkit encodes each piece of its split independently, and a piece given alone is split into itself (the pattern
+ * has no anchors, and its one look-ahead, {@code (?!\S)} after whitespace, succeeds at the end of the text as it did
+ * before the next piece). {@code Gpt2TokenizerTest} compares the two on tricky and random text, {@code
  * Gpt2BytePairEncoderTest} piece by piece.
  *
  * <p>Why not jtokkit for the new pieces: on the 18 Gutenberg books (11.8 MB; 66,511 distinct pieces of 2.9M) its
@@ -29,7 +28,10 @@ import java.util.concurrent.ConcurrentHashMap;
  * once, each in a fresh JVM with the launcher's first JIT tier only (2026-12-06, shared machine, so estimates): 38–51
  * ms here against 167–206 ms by jtokkit; building the tables 50–60 ms (reading the ranks about 25, the table of
  * merges about 30) against jtokkit's 60–65 ms. jtokkit's tables are not loaded at all by {@code prepare text} now;
- * decoding uses the same ranks.
+ * decoding uses the same ranks. A cache shared by the threads (a {@code ConcurrentHashMap} of pieces) used to spare
+ * jtokkit's few microseconds per piece; with merges of well under a microsecond, its look-ups and resizing cost more
+ * than merging a piece again on another thread (the first pass over the books on 2 threads: about 0.58 against 0.64
+ * CPU-s, medians of 7 alternating runs, 2026-12-06, noisy).
  *
  * <p>The tables take tens of milliseconds to build, so there is one shared instance ({@link #preload} starts the
  * build in the background); they are immutable and safe to use from many threads, and each thread has its own cache.
@@ -46,9 +48,6 @@ public final class Gpt2Tokenizer implements Tokenizer {
 
     private static final byte[] END_OF_TEXT_BYTES = "<|endoftext|>".getBytes(StandardCharsets.UTF_8);
 
-    /** Entries the shared cache holds at most before it starts empty again. */
-    private static final int SHARED_ENTRIES = 1 << 18;
-
     private static final class Holder {
         static final Gpt2Tokenizer INSTANCE = new Gpt2Tokenizer();
     }
@@ -56,11 +55,6 @@ public final class Gpt2Tokenizer implements Tokenizer {
     private final MergeableRanks ranks = MergeableRanks.r50kBase();
     private final Gpt2BytePairEncoder merges = new Gpt2BytePairEncoder(ranks);
     private final ThreadLocal<PieceCache> cache = ThreadLocal.withInitial(PieceCache::new);
-    /**
-     * Behind the per-thread caches, the pieces any thread has encoded: each distinct piece is merged about once (under
-     * a microsecond each once compiled), not once per thread.
-     */
-    private final ConcurrentHashMap<String, int[]> shared = new ConcurrentHashMap<>();
 
     private Gpt2Tokenizer() {}
 
@@ -121,31 +115,23 @@ public final class Gpt2Tokenizer implements Tokenizer {
     }
 
     /**
-     * A piece this thread has not seen: from the shared cache, else from its byte-pair merges (then into both caches);
-     * a piece too long for the caches is merged directly. The piece's bytes are {@link String#getBytes}'s UTF-8, as
-     * in jtokkit: an unpaired surrogate (which Java strings may hold and a regex piece may contain) becomes {@code ?}.
+     * A piece this thread has not seen: its byte-pair merges (then into the thread's cache, unless too long for it).
+     * The bytes are {@link String#getBytes}'s UTF-8, as in jtokkit ({@link Utf8}).
      */
     private int[] encodeNew(char[] chars, int start, int end, int hash, PieceCache pieces) {
-        String piece = new String(chars, start, end - start);
-        if (end - start > PieceCache.MAX_PIECE_CHARS) {
-            return encodePiece(piece);
+        byte[] bytes = new byte[Utf8.maxBytes(end - start)];
+        int[] ids = merges.encode(bytes, Utf8.encode(chars, start, end, bytes));
+        if (end - start <= PieceCache.MAX_PIECE_CHARS) {
+            pieces.put(chars, start, end, hash, ids);
         }
-        int[] ids = shared.get(piece);
-        if (ids == null) {
-            ids = encodePiece(piece);
-            if (shared.size() >= SHARED_ENTRIES) {
-                shared.clear(); // bounded like the per-thread caches
-            }
-            shared.put(piece, ids);
-        }
-        pieces.put(chars, start, end, hash, ids);
         return ids;
     }
 
-    /** The ids of one pre-tokenizer piece (or of any text that is a single piece of the split). */
+    /** The ids of one pre-tokenizer piece (or of any text that the split leaves whole). */
     int[] encodePiece(String piece) {
-        byte[] bytes = piece.getBytes(StandardCharsets.UTF_8);
-        return merges.encode(bytes, bytes.length);
+        char[] chars = piece.toCharArray();
+        byte[] bytes = new byte[Utf8.maxBytes(chars.length)];
+        return merges.encode(bytes, Utf8.encode(chars, 0, chars.length, bytes));
     }
 
     /**
