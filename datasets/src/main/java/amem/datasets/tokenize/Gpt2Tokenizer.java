@@ -25,9 +25,9 @@ import java.util.Arrays;
  *
  * <p>Why not jtokkit for the new pieces: on the 18 Gutenberg books (11.8 MB; 66,511 distinct pieces of 2.9M) its
  * {@code encodeOrdinary} was about 30 % of the Java CPU samples of {@code prepare text}. Encoding the distinct pieces
- * once, each in a fresh JVM with the launcher's first JIT tier only (2026-12-06, shared machine, so estimates): 38–51
- * ms here against 167–206 ms by jtokkit; building the tables 50–60 ms (reading the ranks about 25, the table of
- * merges about 30) against jtokkit's 60–65 ms. jtokkit's tables are not loaded at all by {@code prepare text} now;
+ * once, each in a fresh JVM with the launcher's first JIT tier only (2026-12-06, shared machine, so estimates): 34–49
+ * ms here against 160–179 ms by jtokkit; building the tables 50–60 ms (reading the ranks about 23, the table of
+ * merges about 29) against 60–90 ms for jtokkit's. jtokkit's tables are not loaded at all by {@code prepare text} now;
  * decoding uses the same ranks. A cache shared by the threads (a {@code ConcurrentHashMap} of pieces) used to spare
  * jtokkit's few microseconds per piece; with merges of well under a microsecond, its look-ups and resizing cost more
  * than merging a piece again on another thread (the first pass over the books on 2 threads: about 0.58 against 0.64
