@@ -86,7 +86,7 @@ public final class TextStoreBuilder {
 
     public static Result write(Options options, Path out, ProgressListener progress) throws IOException {
         long start = System.nanoTime();
-        Gpt2Tokenizer.preload(); // the merge table loads on the other core while the survey decodes the files
+        Gpt2Tokenizer.preload(); // the GPT-2 tables are built on the other core while the survey decodes the files
         InputFiles.Listing listing = InputFiles.expand(options.inputs());
         CorpusReader reader = new CorpusReader(options.decode());
         List<CorpusReader.FilePlan> plans = reader.survey(listing.files(), progress);

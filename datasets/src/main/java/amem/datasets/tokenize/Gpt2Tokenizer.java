@@ -4,26 +4,37 @@ import com.knuddels.jtokkit.Encodings;
 import com.knuddels.jtokkit.api.Encoding;
 import com.knuddels.jtokkit.api.EncodingType;
 import com.knuddels.jtokkit.api.IntArrayList;
+import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * GPT-2's byte-pair encoding through jtokkit ({@code r50k_base}, the table tiktoken calls "gpt2"), as nanoGPT's
- * {@code prepare.py} uses it: {@link #encode} is {@code encode_ordinary}, so a literal {@code <|endoftext|>} in the
- * text is encoded as the seven ordinary tokens it spells, never as the special id; a document boundary is marked by
- * appending {@link #END_OF_TEXT} explicitly.
+ * GPT-2's byte-pair encoding ({@code r50k_base}, the table tiktoken calls "gpt2"), as nanoGPT's {@code prepare.py}
+ * uses it: {@link #encode} is {@code encode_ordinary}, so a literal {@code <|endoftext|>} in the text is encoded as the
+ * seven ordinary tokens it spells, never as the special id; a document boundary is marked by appending {@link
+ * #END_OF_TEXT} explicitly.
  *
- * <p>jtokkit is the reference and does every byte-pair merge, but not the splitting: {@link #encode} cuts the text
- * into pieces with {@link Gpt2PreTokenizer} (the same pieces as jtokkit's regex, which was the larger part of its
- * time) and looks each piece up in a per-thread {@link PieceCache}, then in a cache shared by all threads; only a piece
- * not seen before goes to jtokkit, alone. That gives jtokkit's ids: jtokkit encodes each piece of its split independently, and a piece given alone
- * is split into itself (the pattern has no anchors, and its one look-ahead, {@code (?!\S)} after whitespace,
- * succeeds at the end of the text as it did before the next piece). {@code Gpt2TokenizerTest} compares the two on
- * tricky and random text.
+ * <p>The vocabulary is jtokkit 1.1.0's ({@link MergeableRanks} reads the rank file from its jar), and jtokkit's
+ * {@code encodeOrdinary} is the reference the tests compare with, but the work is done here: {@link #encode} cuts the
+ * text into pieces with {@link Gpt2PreTokenizer} (the same pieces as jtokkit's regex, which was the larger part of
+ * its time) and looks each piece up in a per-thread {@link PieceCache}; only a piece the thread has not seen before
+ * is merged, alone, by {@link Gpt2BytePairEncoder}, from its UTF-8 bytes ({@link Utf8}). That gives jtokkit's ids:
+ * jtokkit encodes each piece of its split independently, and a piece given alone is split into itself (the pattern
+ * has no anchors, and its one look-ahead, {@code (?!\S)} after whitespace, succeeds at the end of the text as it did
+ * before the next piece). {@code Gpt2TokenizerTest} compares the two on tricky and random text, {@code
+ * Gpt2BytePairEncoderTest} piece by piece.
  *
- * <p>Loading the merge table takes a few hundred milliseconds, so there is one shared instance ({@link #preload}
- * starts the load in the background); jtokkit's encoding holds only immutable tables and is safe to use from many
- * threads, and each thread has its own cache.
+ * <p>Why not jtokkit for the new pieces: on the 18 Gutenberg books (11.8 MB; 66,511 distinct pieces of 2.9M) its
+ * {@code encodeOrdinary} was about 30 % of the Java CPU samples of {@code prepare text}. Encoding the distinct pieces
+ * once, each in a fresh JVM with the launcher's first JIT tier only (2026-12-06, shared machine, so estimates): 34–49
+ * ms here against 160–179 ms by jtokkit; building the tables 50–60 ms (reading the ranks about 23, the table of
+ * merges about 29) against 60–90 ms for jtokkit's. jtokkit's tables are not loaded at all by {@code prepare text} now;
+ * decoding uses the same ranks. A cache shared by the threads (a {@code ConcurrentHashMap} of pieces) used to spare
+ * jtokkit's few microseconds per piece; with merges of well under a microsecond, its look-ups and resizing cost more
+ * than merging a piece again on another thread (the first pass over the books on 2 threads: about 0.58 against 0.64
+ * CPU-s, medians of 7 alternating runs, 2026-12-06, noisy).
+ *
+ * <p>The tables take tens of milliseconds to build, so there is one shared instance ({@link #preload} starts the
+ * build in the background); they are immutable and safe to use from many threads, and each thread has its own cache.
  */
 public final class Gpt2Tokenizer implements Tokenizer {
     /** Name in {@code meta.json}. */
@@ -35,31 +46,26 @@ public final class Gpt2Tokenizer implements Tokenizer {
     /** What the tokenizer is, for a store's {@code source} record. */
     public static final String DESCRIPTION = "GPT-2 BPE (tiktoken gpt2 = r50k_base, via jtokkit 1.1.0), encode_ordinary";
 
-    /** Entries the shared cache holds at most before it starts empty again. */
-    private static final int SHARED_ENTRIES = 1 << 18;
+    private static final byte[] END_OF_TEXT_BYTES = "<|endoftext|>".getBytes(StandardCharsets.UTF_8);
 
     private static final class Holder {
         static final Gpt2Tokenizer INSTANCE = new Gpt2Tokenizer();
     }
 
-    private final Encoding encoding = Encodings.newLazyEncodingRegistry().getEncoding(EncodingType.R50K_BASE);
+    private final MergeableRanks ranks = MergeableRanks.r50kBase();
+    private final Gpt2BytePairEncoder merges = new Gpt2BytePairEncoder(ranks);
     private final ThreadLocal<PieceCache> cache = ThreadLocal.withInitial(PieceCache::new);
-    /**
-     * Behind the per-thread caches, the pieces any thread has encoded: each distinct piece goes to jtokkit about once
-     * (a few microseconds each, the largest cost of a short job once the split is cheap), not once per thread.
-     */
-    private final ConcurrentHashMap<String, int[]> shared = new ConcurrentHashMap<>();
 
     private Gpt2Tokenizer() {}
 
-    /** The shared instance (the merge table is loaded on first use). */
+    /** The shared instance (the tables are built on first use). */
     public static Gpt2Tokenizer get() {
         return Holder.INSTANCE;
     }
 
     /**
-     * Starts loading the merge table on a background thread, so that it overlaps other start-up work (reading the
-     * input); {@link #get} then waits only for what is left of it.
+     * Starts building the tables (the ranks and the merges) on a background thread, so that it overlaps other
+     * start-up work (reading the input); {@link #get} then waits only for what is left of it.
      */
     public static void preload() {
         Thread loader = new Thread(Gpt2Tokenizer::get, "amem-gpt2-load");
@@ -109,56 +115,77 @@ public final class Gpt2Tokenizer implements Tokenizer {
     }
 
     /**
-     * A piece this thread has not seen: from the shared cache, else from jtokkit (then into both caches); a piece
-     * too long for the caches goes to jtokkit directly.
+     * A piece this thread has not seen: its byte-pair merges (then into the thread's cache, unless too long for it).
+     * The bytes are {@link String#getBytes}'s UTF-8, as in jtokkit ({@link Utf8}).
      */
     private int[] encodeNew(char[] chars, int start, int end, int hash, PieceCache pieces) {
-        String piece = new String(chars, start, end - start);
-        if (end - start > PieceCache.MAX_PIECE_CHARS) {
-            return encodeWithJtokkit(piece);
+        byte[] bytes = new byte[Utf8.maxBytes(end - start)];
+        int[] ids = merges.encode(bytes, Utf8.encode(chars, start, end, bytes));
+        if (end - start <= PieceCache.MAX_PIECE_CHARS) {
+            pieces.put(chars, start, end, hash, ids);
         }
-        int[] ids = shared.get(piece);
-        if (ids == null) {
-            ids = encodeWithJtokkit(piece);
-            if (shared.size() >= SHARED_ENTRIES) {
-                shared.clear(); // bounded like the per-thread caches
-            }
-            shared.put(piece, ids);
-        }
-        pieces.put(chars, start, end, hash, ids);
         return ids;
     }
 
+    /** The ids of one pre-tokenizer piece (or of any text that the split leaves whole). */
+    int[] encodePiece(String piece) {
+        char[] chars = piece.toCharArray();
+        byte[] bytes = new byte[Utf8.maxBytes(chars.length)];
+        return merges.encode(bytes, Utf8.encode(chars, 0, chars.length, bytes));
+    }
+
     /**
-     * jtokkit's own {@code encodeOrdinary} (its regex split, then the merges of each piece's UTF-8 bytes): {@link
-     * #encode} calls it on single pieces, and tests on whole texts as the reference that {@link #encode} equals.
+     * jtokkit's own {@code encodeOrdinary} (its regex split, then its merges of each piece's UTF-8 bytes): the
+     * reference that tests compare {@link #encode} with. jtokkit's tables are loaded on the first call only, so
+     * {@code prepare text} never loads them.
      */
     int[] encodeWithJtokkit(String text) {
-        return encoding.encodeOrdinary(text).toArray();
+        return Jtokkit.R50K_BASE.encodeOrdinary(text).toArray();
     }
 
     /**
      * Decodes ids to text; bytes that are not valid UTF-8 on their own (a character cut between two ids) become
-     * U+FFFD, as in tiktoken's {@code decode}. {@link #END_OF_TEXT} decodes to {@code <|endoftext|>}.
+     * U+FFFD, as in tiktoken's {@code decode} (the same {@code new String(bytes, UTF_8)} as jtokkit's).
+     * {@link #END_OF_TEXT} decodes to {@code <|endoftext|>}.
      */
     @Override
     public String decode(int[] ids) {
-        return encoding.decode(list(ids));
+        return new String(decodeBytes(ids), StandardCharsets.UTF_8);
     }
 
     /** The exact bytes of {@code ids}: concatenating the bytes of consecutive pieces never loses a character. */
     public byte[] decodeBytes(int[] ids) {
-        return encoding.decodeBytes(list(ids));
-    }
-
-    private static IntArrayList list(int[] ids) {
-        IntArrayList list = new IntArrayList(ids.length);
+        int length = 0;
         for (int id : ids) {
             if (id < 0 || id >= VOCAB_SIZE) {
                 throw new IllegalArgumentException("token id " + id + " is outside the GPT-2 vocabulary [0, " + VOCAB_SIZE + ")");
             }
+            length += id == END_OF_TEXT ? END_OF_TEXT_BYTES.length : ranks.length(id);
+        }
+        byte[] out = new byte[length];
+        int at = 0;
+        for (int id : ids) {
+            if (id == END_OF_TEXT) {
+                System.arraycopy(END_OF_TEXT_BYTES, 0, out, at, END_OF_TEXT_BYTES.length);
+                at += END_OF_TEXT_BYTES.length;
+            } else {
+                at = ranks.copyBytes(id, out, at);
+            }
+        }
+        return out;
+    }
+
+    /** jtokkit's {@code decodeBytes}, the reference that tests compare {@link #decodeBytes} with. */
+    byte[] decodeBytesWithJtokkit(int[] ids) {
+        IntArrayList list = new IntArrayList(ids.length);
+        for (int id : ids) {
             list.add(id);
         }
-        return list;
+        return Jtokkit.R50K_BASE.decodeBytes(list);
+    }
+
+    /** jtokkit's {@code r50k_base} encoding, the tests' reference, loaded on first use. */
+    private static final class Jtokkit {
+        static final Encoding R50K_BASE = Encodings.newLazyEncodingRegistry().getEncoding(EncodingType.R50K_BASE);
     }
 }

@@ -108,7 +108,7 @@ class Gpt2PreTokenizerTest {
         return pieces;
     }
 
-    private static List<String> pieces(String text) {
+    static List<String> pieces(String text) {
         List<String> pieces = new ArrayList<>();
         char[] chars = text.toCharArray();
         for (int start = 0; start < chars.length; ) {

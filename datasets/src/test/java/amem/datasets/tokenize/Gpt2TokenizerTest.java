@@ -59,6 +59,21 @@ class Gpt2TokenizerTest {
     }
 
     @Test
+    void decodeIsJtokkits() {
+        SplittableRandom random = new SplittableRandom(44);
+        for (int i = 0; i < 2000; i++) {
+            int[] ids = new int[random.nextInt(12)];
+            for (int k = 0; k < ids.length; k++) {
+                // ids below 256 are single bytes, most of them parts of UTF-8 sequences: text cut inside characters
+                ids[k] = random.nextInt(4) == 0 ? random.nextInt(256) : random.nextInt(Gpt2Tokenizer.VOCAB_SIZE);
+            }
+            byte[] expected = gpt2.decodeBytesWithJtokkit(ids);
+            assertArrayEquals(expected, gpt2.decodeBytes(ids));
+            assertEquals(new String(expected, StandardCharsets.UTF_8), gpt2.decode(ids));
+        }
+    }
+
+    @Test
     void idsAreJtokkitsOnTrickyText() {
         for (String a : Gpt2PreTokenizerTest.TRICKY) {
             assertSameIds(a);

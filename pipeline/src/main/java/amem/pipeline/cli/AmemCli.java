@@ -63,7 +63,7 @@ public final class AmemCli implements Runnable {
     /** Runs the CLI and returns the exit code (tests call this instead of {@link #main}). */
     public static int execute(String... args) {
         if (args.length >= 2 && args[0].equals("prepare") && args[1].equals("text")) {
-            // the GPT-2 merge table loads on the second core while picocli builds the command (one core's work)
+            // the GPT-2 tables are built on the second core while picocli builds the command (one core's work)
             amem.datasets.tokenize.Gpt2Tokenizer.preload();
         }
         try {
