@@ -70,7 +70,39 @@ AMEM_JVM_FLAGS=(-Dorg.slf4j.simpleLogger.defaultLogLevel=warn -Dorg.slf4j.simple
 # shellcheck disable=SC2034  # used by the launcher that sources this file
 amem_command_flags() {
   AMEM_COMMAND_FLAGS=()
+  AMEM_COMMAND_ARCHIVE=""
   if [ "${1:-}" = prepare ] && [ "${2:-}" = text ]; then
     AMEM_COMMAND_FLAGS=(-XX:TieredStopAtLevel=1)
+    AMEM_COMMAND_ARCHIVE=prepare-text
+  fi
+}
+
+# Class-data sharing for `prepare text`: on a book corpus the whole command takes well under a second, and starting
+# the JVM and reading the command's classes out of the jars is about a third of it. The first `prepare text` after
+# a build runs the command once on a small generated text with -XX:ArchiveClassesAtExit (about a second, once); every
+# later one maps that archive of the classes the command loads (-XX:SharedArchiveFile), which saved about 0.05 s a
+# run side by side on the 2-core development VM (docs/PERFORMANCE.md, "Tokenization"). A stale archive (the jar was
+# rebuilt) is made again; without a writable directory, or with AMEM_CLASS_ARCHIVE=off, nothing changes. The JVM's
+# own messages about the archive are silenced: an archive it cannot use (other JVM options) is simply not used.
+# $1: the directory for the archive; $2: the jar whose build it belongs to; the rest: how the launcher starts amem
+# (the java binary, then -jar JAR or -cp CLASSPATH MAIN). Call after amem_command_flags; it appends to its flags.
+amem_class_archive() {
+  local dir="$1" stamp="$2"
+  shift 2
+  [ "${AMEM_CLASS_ARCHIVE:-on}" = on ] && [ -n "${AMEM_COMMAND_ARCHIVE:-}" ] || return 0
+  local archive="$dir/$AMEM_COMMAND_ARCHIVE.jsa" quiet='-Xlog:cds*=off' work
+  if [ ! -f "$archive" ] || [ "$stamp" -nt "$archive" ]; then
+    mkdir -p "$dir" 2>/dev/null && work="$(mktemp -d "$dir/.making.XXXXXX" 2>/dev/null)" || return 0
+    awk 'BEGIN { for (i = 1; i <= 2000; i++) print "Line " i " of a text that shows the JVM which classes tokenizing loads." }' \
+      > "$work/text.txt"
+    # a unique name, then one rename: two first runs at once each make a whole archive
+    if "$1" "${AMEM_COMMAND_FLAGS[@]}" "$quiet" -XX:ArchiveClassesAtExit="$work/classes.jsa" "${@:2}" \
+        prepare text --out "$work/store" "$work/text.txt" > /dev/null 2>&1; then
+      mv -f "$work/classes.jsa" "$archive"
+    fi
+    rm -rf "$work"
+  fi
+  if [ -f "$archive" ]; then
+    AMEM_COMMAND_FLAGS+=("$quiet" -XX:SharedArchiveFile="$archive")
   fi
 }

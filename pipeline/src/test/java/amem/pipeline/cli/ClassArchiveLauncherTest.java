@@ -1,0 +1,125 @@
+package amem.pipeline.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The launcher's class-data archive for {@code prepare text} (scripts/amem-env.sh, {@code amem_class_archive}):
+ * the function itself, run by bash against this test's class path, makes the archive once, hands the JVM the flag
+ * that maps it, makes it again when the build is newer, and a JVM started with those flags runs the command.
+ * The JVM archives classes from jars only, so the class path's directories (Maven's {@code target/classes}) are
+ * packed into jars first.
+ */
+class ClassArchiveLauncherTest {
+
+    @Test
+    void archiveIsMadeOnceUsedAndRemadeWhenTheBuildIsNewer(@TempDir Path dir) throws Exception {
+        Path env = Path.of("..").toAbsolutePath().normalize().resolve("scripts/amem-env.sh");
+        assertTrue(Files.isRegularFile(env), "the launcher's environment script");
+        Path stamp = Files.writeString(dir.resolve("build.stamp"), "a build");
+        Files.setLastModifiedTime(stamp, FileTime.from(Instant.now().minusSeconds(60)));
+        Path archives = dir.resolve("cds");
+        Path archive = archives.resolve("prepare-text.jsa");
+        String classPath = jarredClassPath(dir.resolve("jars"));
+
+        String flags = flags(env, archives, stamp, classPath);
+        assertTrue(Files.isRegularFile(archive) && Files.size(archive) > 100_000, "an archive was made: " + flags);
+        assertTrue(flags.contains("-XX:SharedArchiveFile=" + archive), flags);
+        try (var left = Files.list(archives)) {
+            assertEquals(List.of(archive), left.toList(), "no scratch directory left behind");
+        }
+
+        FileTime made = Files.getLastModifiedTime(archive);
+        flags(env, archives, stamp, classPath); // up to date: kept
+        assertEquals(made, Files.getLastModifiedTime(archive));
+        Files.setLastModifiedTime(stamp, FileTime.from(Instant.now().plusSeconds(60)));
+        flags(env, archives, stamp, classPath); // the build is newer: made again
+        assertTrue(Files.getLastModifiedTime(archive).compareTo(made) > 0, "a stale archive is made again");
+
+        // A JVM started as the launcher starts it maps the archive and runs the command.
+        Path text = Files.writeString(dir.resolve("t.txt"), "Some words to tokenize, and some more words.\n".repeat(50));
+        List<String> command = new java.util.ArrayList<>(List.of(java()));
+        command.addAll(List.of(flags.trim().split("\n")));
+        command.addAll(List.of("-Xlog:cds=info", "-cp", classPath,
+                AmemCli.class.getName(), "prepare", "text", "--out", dir.resolve("store").toString(), text.toString()));
+        Result run = run(command);
+        assertEquals(0, run.exit, run.output);
+        assertTrue(run.output.contains("Opened archive " + archive), "the archive is mapped:\n" + run.output);
+        assertTrue(Files.isRegularFile(dir.resolve("store/meta.json")), run.output);
+    }
+
+    @Test
+    void offOrAnotherCommandLeavesTheFlagsAlone(@TempDir Path dir) throws Exception {
+        Path env = Path.of("..").toAbsolutePath().normalize().resolve("scripts/amem-env.sh");
+        Path stamp = Files.writeString(dir.resolve("build.stamp"), "a build");
+        String other = bash(env, "amem_command_flags train --config x; amem_class_archive '" + dir.resolve("cds")
+                + "' '" + stamp + "' java -cp x Main; printf '%s\\n' \"${AMEM_COMMAND_FLAGS[@]}\"");
+        assertEquals("", other.trim());
+        String off = bash(env, "AMEM_CLASS_ARCHIVE=off; amem_command_flags prepare text; amem_class_archive '"
+                + dir.resolve("cds") + "' '" + stamp + "' java -cp x Main; printf '%s\\n' \"${AMEM_COMMAND_FLAGS[@]}\"");
+        assertEquals("-XX:TieredStopAtLevel=1", off.trim());
+        assertTrue(Files.notExists(dir.resolve("cds")));
+    }
+
+    /** The command's JVM flags after the launcher's two functions, one per line. */
+    private static String flags(Path env, Path archives, Path stamp, String classPath) throws Exception {
+        return bash(env, "amem_command_flags prepare text; amem_class_archive '" + archives + "' '" + stamp + "' '"
+                + java() + "' -cp '" + classPath + "' " + AmemCli.class.getName()
+                + "; printf '%s\\n' \"${AMEM_COMMAND_FLAGS[@]}\"");
+    }
+
+    /** This JVM's class path with every directory packed into a jar under {@code into}. */
+    private static String jarredClassPath(Path into) throws IOException {
+        Files.createDirectories(into);
+        List<String> entries = new java.util.ArrayList<>();
+        int n = 0;
+        for (String entry : System.getProperty("java.class.path").split(java.io.File.pathSeparator)) {
+            Path path = Path.of(entry);
+            if (!Files.isDirectory(path)) {
+                entries.add(entry);
+                continue;
+            }
+            Path jar = into.resolve("classes-" + (n++) + ".jar");
+            try (var out = new java.util.jar.JarOutputStream(Files.newOutputStream(jar));
+                    var files = Files.walk(path)) {
+                for (Path file : (Iterable<Path>) files.filter(Files::isRegularFile).sorted()::iterator) {
+                    out.putNextEntry(new java.util.jar.JarEntry(path.relativize(file).toString().replace('\\', '/')));
+                    Files.copy(file, out);
+                    out.closeEntry();
+                }
+            }
+            entries.add(jar.toString());
+        }
+        return String.join(java.io.File.pathSeparator, entries);
+    }
+
+    private static String bash(Path env, String script) throws Exception {
+        Result result = run(List.of("bash", "-c", "AMEM_LAUNCHER=x; . '" + env + "'; " + script));
+        assertEquals(0, result.exit, result.output);
+        return result.output;
+    }
+
+    private static String java() {
+        return ProcessHandle.current().info().command().orElse("java");
+    }
+
+    private record Result(int exit, String output) {}
+
+    private static Result run(List<String> command) throws IOException, InterruptedException {
+        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(process.waitFor(120, TimeUnit.SECONDS), "did not finish: " + command);
+        return new Result(process.exitValue(), output);
+    }
+}
