@@ -90,15 +90,20 @@ amem_class_archive() {
   local dir="$1" stamp="$2"
   shift 2
   [ "${AMEM_CLASS_ARCHIVE:-on}" = on ] && [ -n "${AMEM_COMMAND_ARCHIVE:-}" ] || return 0
-  local archive="$dir/$AMEM_COMMAND_ARCHIVE.jsa" quiet='-Xlog:cds*=off' work
-  if [ ! -f "$archive" ] || [ "$stamp" -nt "$archive" ]; then
+  local archive="$dir/$AMEM_COMMAND_ARCHIVE.jsa" failed="$dir/$AMEM_COMMAND_ARCHIVE.failed" quiet='-Xlog:cds*=off' work
+  # a JVM that cannot make one (no base archive in its runtime, another JDK) is not asked again until the next build
+  if { [ ! -f "$archive" ] || [ "$stamp" -nt "$archive" ]; } && { [ ! -f "$failed" ] || [ "$stamp" -nt "$failed" ]; }; then
     mkdir -p "$dir" 2>/dev/null && work="$(mktemp -d "$dir/.making.XXXXXX" 2>/dev/null)" || return 0
     awk 'BEGIN { for (i = 1; i <= 2000; i++) print "Line " i " of a text that shows the JVM which classes tokenizing loads." }' \
       > "$work/text.txt"
     # a unique name, then one rename: two first runs at once each make a whole archive
     if "$1" "${AMEM_COMMAND_FLAGS[@]}" "$quiet" -XX:ArchiveClassesAtExit="$work/classes.jsa" "${@:2}" \
-        prepare text --out "$work/store" "$work/text.txt" > /dev/null 2>&1; then
+        prepare text --out "$work/store" "$work/text.txt" > /dev/null 2>&1 && [ -s "$work/classes.jsa" ]; then
       mv -f "$work/classes.jsa" "$archive"
+      rm -f "$failed"
+    else
+      rm -f "$archive"
+      : > "$failed"
     fi
     rm -rf "$work"
   fi

@@ -58,7 +58,10 @@ mods="$(jdeps --ignore-missing-deps --print-module-deps --multi-release 17 \
 mods="$mods,jdk.zipfs"
 echo "bundle: jlink runtime with $mods" >&2
 # Header files are kept: runtime/include/jni.h is what scripts/djl-jni-build.sh compiles against on the node.
-jlink --add-modules "$mods" --strip-debug --strip-native-debug-symbols=exclude-debuginfo-files --no-man-pages \
+# --generate-cds-archive gives the runtime the JDK's class-data archive (faster start of every command, and the base
+# the launcher's archive for `prepare text` needs); --strip-debug would imply native stripping and conflict with
+# --strip-native-debug-symbols, which jlink 17.0.15 refuses, so Java's debug attributes are stripped by name.
+jlink --add-modules "$mods" --generate-cds-archive --strip-java-debug-attributes --strip-native-debug-symbols=exclude-debuginfo-files --no-man-pages \
   --compress=0 --output "$out/runtime"
 
 cp "$root/scripts/djl-jni-build.sh" "$root/scripts/gpu-check.sh" "$out/scripts/"
