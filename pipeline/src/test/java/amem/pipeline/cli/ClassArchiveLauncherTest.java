@@ -72,6 +72,25 @@ class ClassArchiveLauncherTest {
         assertTrue(Files.notExists(dir.resolve("cds")));
     }
 
+    /** A JVM that cannot make an archive is asked once per build, not on every run. */
+    @Test
+    void aJvmThatCannotMakeOneIsNotAskedAgainUntilTheNextBuild(@TempDir Path dir) throws Exception {
+        Path env = Path.of("..").toAbsolutePath().normalize().resolve("scripts/amem-env.sh");
+        Path stamp = Files.writeString(dir.resolve("build.stamp"), "a build");
+        Files.setLastModifiedTime(stamp, FileTime.from(Instant.now().minusSeconds(60)));
+        Path calls = dir.resolve("calls");
+        Path java = Files.writeString(dir.resolve("java"), "#!/bin/sh\necho x >> '" + calls + "'\nexit 1\n");
+        assertTrue(java.toFile().setExecutable(true));
+        String script = "amem_command_flags prepare text; amem_class_archive '" + dir.resolve("cds") + "' '" + stamp
+                + "' '" + java + "' -cp x Main; printf '%s\\n' \"${AMEM_COMMAND_FLAGS[@]}\"";
+        assertEquals("-XX:TieredStopAtLevel=1", bash(env, script).trim());
+        assertEquals("-XX:TieredStopAtLevel=1", bash(env, script).trim());
+        assertEquals(1, Files.readAllLines(calls).size(), "asked once");
+        Files.setLastModifiedTime(stamp, FileTime.from(Instant.now().plusSeconds(60)));
+        bash(env, script);
+        assertEquals(2, Files.readAllLines(calls).size(), "asked again after a new build");
+    }
+
     /** The command's JVM flags after the launcher's two functions, one per line. */
     private static String flags(Path env, Path archives, Path stamp, String classPath) throws Exception {
         return bash(env, "amem_command_flags prepare text; amem_class_archive '" + archives + "' '" + stamp + "' '"
