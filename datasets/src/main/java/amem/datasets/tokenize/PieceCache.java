@@ -46,10 +46,13 @@ final class PieceCache {
 
     /** {chars 0–3, chars 4–7, chars 8–11, length | ids << 4 | id0 << 8 | id1 << 24 | id2 << 40}; 0: empty. */
     private final long[] front = new long[4 * FRONT_SLOTS];
+    /** Short pieces of the main table, inline: entries as in {@link #front}, open addressing, linear probing. */
+    private long[] shorts = new long[4 * MIN_SLOTS];
     private int[] slots = new int[2 * MIN_SLOTS]; // {hash, offset + 1}; offset + 1 == 0: empty
     private int[] arena = new int[1 << 16];
     private int used;
-    private int size;
+    private int size; // entries of both parts of the main table
+    private int shortCount;
     /** The chars of the last piece {@link #mix} was given, packed (scratch, so that it need not return three longs). */
     private long k0;
     private long k1;
@@ -100,7 +103,12 @@ final class PieceCache {
         k0 = a;
         k1 = b;
         k2 = c;
-        return ((a * 0x9E3779B97F4A7C15L + b) * 0x9E3779B97F4A7C15L + c + (end - start)) * 0xC2B2AE3D27D4EB4FL;
+        return mix(a, b, c, end - start);
+    }
+
+    /** The 64-bit hash of a packed piece (also for rehashing {@link #shorts}, from the keys it holds). */
+    private static long mix(long a, long b, long c, long length) {
+        return ((a * 0x9E3779B97F4A7C15L + b) * 0x9E3779B97F4A7C15L + c + length) * 0xC2B2AE3D27D4EB4FL;
     }
 
     /**
@@ -118,23 +126,35 @@ final class PieceCache {
         int f = (int) (m >>> FRONT_SHIFT) << 2;
         long meta = front[f + 3];
         if ((meta & 0xf) == length && front[f] == k0 && front[f + 1] == k1 && front[f + 2] == k2) {
-            out[count] = (int) (meta >>> 8 & 0xffff);
-            int ids = (int) (meta >>> 4 & 0xf);
-            if (ids > 1) {
-                out[count + 1] = (int) (meta >>> 24 & 0xffff);
-                if (ids > 2) {
-                    out[count + 2] = (int) (meta >>> 40 & 0xffff);
-                }
+            return writeIds(meta, out, count);
+        }
+        int hash = (int) (m >>> 32);
+        int mask = shorts.length / 4 - 1;
+        for (int slot = hash & mask; shorts[4 * slot + 3] != 0; slot = (slot + 1) & mask) {
+            int t = 4 * slot;
+            meta = shorts[t + 3];
+            if ((meta & 0xf) == length && shorts[t] == k0 && shorts[t + 1] == k1 && shorts[t + 2] == k2) {
+                front[f] = k0; // replaces whatever piece held the front entry
+                front[f + 1] = k1;
+                front[f + 2] = k2;
+                front[f + 3] = meta;
+                return writeIds(meta, out, count);
             }
-            return count + ids;
         }
-        int entry = find(text, start, end, (int) (m >>> 32));
-        if (entry < 0) {
-            return -1;
+        int entry = find(text, start, end, hash); // a short piece of more ids than fit inline
+        return entry < 0 ? -1 : copyIds(entry, out, count);
+    }
+
+    private static int writeIds(long meta, int[] out, int count) {
+        out[count] = (int) (meta >>> 8 & 0xffff);
+        int ids = (int) (meta >>> 4 & 0xf);
+        if (ids > 1) {
+            out[count + 1] = (int) (meta >>> 24 & 0xffff);
+            if (ids > 2) {
+                out[count + 2] = (int) (meta >>> 40 & 0xffff);
+            }
         }
-        int next = copyIds(entry, out, count);
-        toFront(f, length, out, count, next - count);
-        return next;
+        return count + ids;
     }
 
     /** The front entry of the piece {@code text[start, end)} (at most {@link #FRONT_CHARS} chars; for tests). */
@@ -142,28 +162,71 @@ final class PieceCache {
         return (int) (mix(text, start, end) >>> FRONT_SHIFT);
     }
 
-    /** Holds the piece last packed, of {@code count} ids {@code ids[from, from + count)}, in front entry {@code f}. */
-    private void toFront(int f, int length, int[] ids, int from, int count) {
-        if (count < 1 || count > FRONT_IDS) {
-            return;
+    /** The inline entry's last long for a piece of {@code length} chars and {@code ids}, or 0 if they do not fit. */
+    private static long inlineMeta(int length, int[] ids) {
+        if (length > FRONT_CHARS || ids.length < 1 || ids.length > FRONT_IDS) {
+            return 0;
         }
-        long meta = length | (long) count << 4;
-        for (int i = 0; i < count; i++) {
-            int id = ids[from + i];
-            if (id < 0 || id > 0xffff) {
-                return; // not a GPT-2 id: left to the main table
+        long meta = length | (long) ids.length << 4;
+        for (int i = 0; i < ids.length; i++) {
+            if (ids[i] < 0 || ids[i] > 0xffff) {
+                return 0; // not a GPT-2 id: left to the arena
             }
-            meta |= (long) id << (8 + 16 * i);
+            meta |= (long) ids[i] << (8 + 16 * i);
         }
-        front[f] = k0;
-        front[f + 1] = k1;
-        front[f + 2] = k2;
-        front[f + 3] = meta;
+        return meta;
     }
 
     /** Stores {@code ids} for the piece {@code text[start, end)} (not held yet; at most {@link #MAX_PIECE_CHARS}). */
     void put(char[] text, int start, int end, int[] ids) {
-        put(text, start, end, hash(text, start, end), ids);
+        long meta = inlineMeta(end - start, ids);
+        if (meta == 0) {
+            put(text, start, end, hash(text, start, end), ids);
+            return;
+        }
+        long m = mix(text, start, end);
+        if (size == MAX_ENTRIES) {
+            clear();
+        }
+        if (2 * (shortCount + 1) > shorts.length / 4) {
+            shorts = rehash(shorts, 2 * shorts.length);
+        }
+        insertShort(shorts, (int) (m >>> 32), k0, k1, k2, meta);
+        shortCount++;
+        size++;
+    }
+
+    private static void insertShort(long[] table, int hash, long a, long b, long c, long meta) {
+        int mask = table.length / 4 - 1;
+        int slot = hash & mask;
+        while (table[4 * slot + 3] != 0) {
+            slot = (slot + 1) & mask;
+        }
+        table[4 * slot] = a;
+        table[4 * slot + 1] = b;
+        table[4 * slot + 2] = c;
+        table[4 * slot + 3] = meta;
+    }
+
+    private static long[] rehash(long[] old, int longs) {
+        long[] table = new long[longs];
+        for (int t = 0; t < old.length; t += 4) {
+            long meta = old[t + 3];
+            if (meta != 0) {
+                long m = mix(old[t], old[t + 1], old[t + 2], meta & 0xf);
+                insertShort(table, (int) (m >>> 32), old[t], old[t + 1], old[t + 2], meta);
+            }
+        }
+        return table;
+    }
+
+    private void clear() {
+        slots = new int[2 * MIN_SLOTS];
+        shorts = new long[4 * MIN_SLOTS];
+        Arrays.fill(front, 0);
+        used = 0;
+        size = 0;
+        shortCount = 0;
     }
 
     /**
@@ -201,17 +264,14 @@ final class PieceCache {
         return count + ids;
     }
 
-    /** {@link #put} with the main table's hash given (tests use it to make pieces collide). */
+    /** Stores a piece in the arena, whatever its length, with the hash given (tests use it to make pieces collide). */
     void put(char[] text, int start, int end, int hash, int[] ids) {
         int length = end - start;
         int need = 2 + length + ids.length;
         if (size == MAX_ENTRIES || used + need > MAX_ARENA) {
-            slots = new int[2 * MIN_SLOTS];
-            Arrays.fill(front, 0);
-            used = 0;
-            size = 0;
+            clear();
         }
-        if (2 * (size + 1) > slots.length / 2) {
+        if (2 * (size - shortCount + 1) > slots.length / 2) {
             rehash(2 * slots.length);
         }
         if (used + need > arena.length) {
@@ -229,9 +289,14 @@ final class PieceCache {
         size++;
     }
 
-    /** Number of slots (for tests: grows with what is held, starts small again when full). */
+    /** Number of slots of the arena's table (for tests: grows with what is held, small again when full). */
     int slotCount() {
         return slots.length / 2;
+    }
+
+    /** Number of slots of the inline table of short pieces (for tests, as {@link #slotCount}). */
+    int shortSlotCount() {
+        return shorts.length / 4;
     }
 
     private void rehash(int ints) {

@@ -25,22 +25,33 @@ class PieceCacheTest {
         cache.put(xyz, 0, 3, 7, new int[] {4, 5, 6});
         assertArrayEquals(new int[] {4, 5, 6}, ids(xyz, 0, 3, 7));
         assertArrayEquals(new int[] {3}, ids(text, 6, 9, 7));
-        assertEquals(1 << 12, cache.slotCount());
-        for (int i = 3; i < PieceCache.MAX_ENTRIES; i++) {
-            char[] piece = ("p" + i).toCharArray();
+        for (int i = 0; i < 3000; i++) { // the arena's own table grows too
+            char[] piece = ("long piece number " + i).toCharArray();
             cache.put(piece, 0, piece.length, new int[] {i});
         }
-        assertEquals(2 * PieceCache.MAX_ENTRIES, cache.slotCount()); // grown by rehash, half full
+        assertEquals(1 << 13, cache.slotCount());
+        char[] some = "long piece number 1234".toCharArray();
+        assertArrayEquals(new int[] {1234}, lookup(some, 0, some.length));
+        assertArrayEquals(new int[] {4, 5, 6}, ids(xyz, 0, 3, 7)); // still there after the rehash
+        for (int i = 3003; i < PieceCache.MAX_ENTRIES; i++) {
+            char[] piece = ("p" + i).toCharArray();
+            cache.put(piece, 0, piece.length, new int[] {i % 50_000}); // GPT-2 ids (16 bits), so inline
+        }
+        // short pieces of few ids are held inline, in a table grown by rehash (half full at most)
+        assertEquals(2 * PieceCache.MAX_ENTRIES, cache.shortSlotCount());
+        assertEquals(1 << 13, cache.slotCount()); // the 3,000 long pieces only
         char[] last = ("p" + (PieceCache.MAX_ENTRIES - 1)).toCharArray();
-        assertArrayEquals(new int[] {PieceCache.MAX_ENTRIES - 1}, lookup(last, 0, last.length));
-        assertArrayEquals(new int[] {PieceCache.MAX_ENTRIES - 1}, lookup(last, 0, last.length)); // from the front
-        char[] early = "p3".toCharArray();
-        assertArrayEquals(new int[] {3}, lookup(early, 0, 2)); // held across every rehash
+        assertArrayEquals(new int[] {(PieceCache.MAX_ENTRIES - 1) % 50_000}, lookup(last, 0, last.length));
+        assertArrayEquals(new int[] {(PieceCache.MAX_ENTRIES - 1) % 50_000}, lookup(last, 0, last.length)); // from the front
+        char[] early = "p3003".toCharArray();
+        assertArrayEquals(new int[] {3003}, lookup(early, 0, 5)); // held across every rehash
         char[] fresh = "new".toCharArray();
         cache.put(fresh, 0, 3, new int[] {9}); // full: starts over, the front table too
-        assertEquals(1 << 12, cache.slotCount());
+        assertEquals(1 << 12, cache.shortSlotCount());
         assertEquals(-1, cache.lookup(last, 0, last.length, new int[8], 0));
-        assertEquals(-1, cache.lookup(early, 0, 2, new int[8], 0));
+        assertEquals(-1, cache.lookup(early, 0, 5, new int[8], 0));
+        assertEquals(-1, cache.lookup(some, 0, some.length, new int[8], 0));
+        assertEquals(1 << 12, cache.slotCount());
         assertArrayEquals(new int[] {9}, lookup(fresh, 0, 3));
     }
 
