@@ -10,24 +10,35 @@ import java.util.Arrays;
  *
  * <ul>
  *   <li>a small direct-mapped <em>front</em> table of short pieces ({@link #FRONT_CHARS} chars, {@link #FRONT_IDS}
- *       ids at most) held inline: the chars packed into longs and the ids in a fourth long, 32 bytes an entry, 128 KB
- *       in all, so it stays in the core's L2 cache. The pieces are Zipf-distributed: the few thousand most frequent
- *       ones make up most lookups, and a hit there reads one cache line and no hash of the text;
- *   <li>the <em>main</em> table for all pieces: a slot table (open addressing, linear probing) of {hash, entry offset}
- *       sized to what it holds (grown by rehash, from the stored hashes) and an arena where an entry is {chars, ids,
- *       the piece's chars, its ids}. A hit there costs a random slot and a random arena entry (two likely cache
- *       misses), then copies the piece into the front table, where it replaces whatever shared its front slot.
+ *       GPT-2 ids at most) held inline: the chars packed into three longs and the length and ids in a fourth, 32
+ *       bytes an entry, 256 KB in all, so it stays in the core's L2 cache (1 MB here). The pieces are
+ *       Zipf-distributed: the few thousand most frequent ones make up most lookups (91 % of the books' lookups hit the
+ *       front), and a hit reads one cache line;
+ *   <li>the <em>main</em> table of every piece held, sized to what it holds (grown by rehash): short pieces inline in
+ *       an open-addressed table of such 4-long entries (a hit costs one random cache line and is then copied to the
+ *       front, replacing whatever shared its front entry), and the others (longer, or of more ids) in a slot table
+ *       of {hash, entry offset} and an arena where an entry is {chars, ids, the piece's chars, its ids}.
  * </ul>
  *
- * On the 18 Gutenberg books (2.9M pieces, 66,511 distinct) the single fixed 2 MB slot table plus arena had {@code
- * find} at about 46 % of the tokenizing threads' JFR samples; figures of this version are in the commit that made it.
- * Bounded: when {@link #MAX_ENTRIES} entries or {@link #MAX_ARENA} ints are held it starts empty again, so memory
- * stays a few megabytes whatever the corpus. Not thread-safe: one per thread.
+ * The chars of a short piece are read once, by straight-line code (C1 neither unrolls loops nor drops their
+ * branches, and {@code prepare text} runs on C1 only), into the packed key whose 64-bit hash picks both the front
+ * entry and the main slot. Why, with figures (the 18 Gutenberg books, 11.8 MB, 2.9M pieces, 66,511 distinct;
+ * 2026-12-06, 2 cores shared with other work, so estimates): the single fixed 2 MB slot table plus arena that this
+ * replaces had {@code find} at about 46 % of the tokenizing threads' JFR samples, as every hit, frequent or not,
+ * hashed the chars, read a random slot and a random arena entry and compared the chars again. Looking up the books'
+ * pieces alone on one thread (C1, best of 8) took 100–107 ms before, 75–80 ms now; {@code amem prepare text} on the
+ * books, 24 alternating rounds: tokenizing 36.8 against 33.0 MB/s (medians, faster in 22 rounds), the whole command
+ * 0.715 against 0.755 s wall (median per-round ratio 0.967). The front table alone, in front of the old main table,
+ * measured no faster in the whole command: its misses were the costly rare pieces, still two cache misses each.
+ *
+ * <p>Bounded: when {@link #MAX_ENTRIES} entries or {@link #MAX_ARENA} ints are held it starts empty again, so memory
+ * stays under about 30 MB whatever the corpus (8 MB of inline table, 2 MB of slots, 16 MB of arena at most). Not
+ * thread-safe: one per thread.
  */
 final class PieceCache {
     /** Longer pieces (runs of spaces or dashes, long words) are rare and are encoded without the cache. */
     static final int MAX_PIECE_CHARS = 48;
-    /** Entries held at most (half the largest slot table, so probes stay short). */
+    /** Entries held at most, both parts of the main table together (tables at most half full: short probes). */
     static final int MAX_ENTRIES = 1 << 17;
     /** Arena ints held at most (16 MB). */
     static final int MAX_ARENA = 1 << 22;
@@ -36,9 +47,9 @@ final class PieceCache {
     /** Most ids of a piece the front table holds (16 bits each, with the length and count, in one long). */
     static final int FRONT_IDS = 3;
     /**
-     * Front entries (a power of two): 8K entries, 256 KB, half the core's L2 cache. On the books (one thread, the
-     * encode loop alone, C1, medians of 3 alternating runs, noisy shared machine, 2026-12-06) 8K beat 16K (512 KB,
-     * fewer misses but more L2 traffic) in the full encode; 4K missed too often.
+     * Front entries (a power of two): 8K, 256 KB. With the books' 2.92M pieces on one thread, 4K entries left 354K
+     * lookups to the main table, 8K 254K, 16K 189K, 32K 148K (66.5K of them new pieces); the encode loop alone was
+     * no faster at 16K than at 8K (noisy, 2026-12-06), as the larger table crowds L2.
      */
     static final int FRONT_SLOTS = 1 << 13;
     private static final int FRONT_SHIFT = 64 - Integer.numberOfTrailingZeros(FRONT_SLOTS);

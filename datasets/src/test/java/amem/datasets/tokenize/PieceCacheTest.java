@@ -42,7 +42,7 @@ class PieceCacheTest {
         assertEquals(1 << 13, cache.slotCount()); // the 3,000 long pieces only
         char[] last = ("p" + (PieceCache.MAX_ENTRIES - 1)).toCharArray();
         assertArrayEquals(new int[] {(PieceCache.MAX_ENTRIES - 1) % 50_000}, lookup(last, 0, last.length));
-        assertArrayEquals(new int[] {(PieceCache.MAX_ENTRIES - 1) % 50_000}, lookup(last, 0, last.length)); // from the front
+        assertArrayEquals(new int[] {(PieceCache.MAX_ENTRIES - 1) % 50_000}, lookup(last, 0, last.length)); // front
         char[] early = "p3003".toCharArray();
         assertArrayEquals(new int[] {3003}, lookup(early, 0, 5)); // held across every rehash
         char[] fresh = "new".toCharArray();
