@@ -28,8 +28,9 @@ import java.util.Arrays;
  * hashed the chars, read a random slot and a random arena entry and compared the chars again. Looking up the books'
  * pieces alone on one thread (C1, best of 8) took 100–107 ms before, 75–80 ms now; {@code amem prepare text} on the
  * books, 36 alternating rounds: tokenizing 41.6 against 38.6 MB/s (medians, faster in 33 rounds), the whole command
- * 0.625 against 0.670 s wall (median per-round ratio 0.967; in the quietest 12 rounds 0.570 against 0.590 s). The front table alone, in front of the old main table,
- * measured no faster in the whole command: its misses were the costly rare pieces, still two cache misses each.
+ * 0.625 against 0.670 s wall (median per-round ratio 0.967; in the quietest 12 rounds 0.570 against 0.590 s). The
+ * front table alone, in front of the old main table, measured no faster in the whole command: its misses were the
+ * costly rare pieces, still two cache misses each.
  *
  * <p>Bounded: when {@link #MAX_ENTRIES} entries or {@link #MAX_ARENA} ints are held it starts empty again, so memory
  * stays under about 30 MB whatever the corpus (8 MB of inline table, 2 MB of slots, 16 MB of arena at most). Not
