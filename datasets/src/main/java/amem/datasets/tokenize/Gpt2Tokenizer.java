@@ -96,16 +96,11 @@ public final class Gpt2Tokenizer implements Tokenizer {
             if (count + 3 * (end - start) > out.length) {
                 out = Arrays.copyOf(out, Math.max(2 * out.length, count + 3 * (end - start)));
             }
-            int entry = -1;
-            int hash = 0;
-            if (end - start <= PieceCache.MAX_PIECE_CHARS) {
-                hash = PieceCache.hash(chars, start, end);
-                entry = pieces.find(chars, start, end, hash);
-            }
-            if (entry >= 0) {
-                count = pieces.copyIds(entry, out, count);
+            int next = end - start <= PieceCache.MAX_PIECE_CHARS ? pieces.lookup(chars, start, end, out, count) : -1;
+            if (next >= 0) {
+                count = next;
             } else {
-                int[] ids = encodeNew(chars, start, end, hash, pieces);
+                int[] ids = encodeNew(chars, start, end, pieces);
                 System.arraycopy(ids, 0, out, count, ids.length);
                 count += ids.length;
             }
@@ -118,11 +113,11 @@ public final class Gpt2Tokenizer implements Tokenizer {
      * A piece this thread has not seen: its byte-pair merges (then into the thread's cache, unless too long for it).
      * The bytes are {@link String#getBytes}'s UTF-8, as in jtokkit ({@link Utf8}).
      */
-    private int[] encodeNew(char[] chars, int start, int end, int hash, PieceCache pieces) {
+    private int[] encodeNew(char[] chars, int start, int end, PieceCache pieces) {
         byte[] bytes = new byte[Utf8.maxBytes(end - start)];
         int[] ids = merges.encode(bytes, Utf8.encode(chars, start, end, bytes));
         if (end - start <= PieceCache.MAX_PIECE_CHARS) {
-            pieces.put(chars, start, end, hash, ids);
+            pieces.put(chars, start, end, ids);
         }
         return ids;
     }
