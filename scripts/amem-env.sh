@@ -14,10 +14,11 @@ export MALLOC_TOP_PAD_="${MALLOC_TOP_PAD_:-536870912}"
 export MALLOC_ARENA_MAX="${MALLOC_ARENA_MAX:-1}"
 # libtorch's OpenMP threads (the libgomp bundled with DJL's libtorch) spin after each parallel region before they
 # sleep: 300,000 spins by default. Beside other busy processes the spinning threads take the cores those processes
-# need. Measured side by side on 2 cores (docs/PERFORMANCE.md, "Shared cores", 2026-12-06), qf-vanilla ms per step
-# idle / beside two busy processes: default 183 / 649, PASSIVE 197 / 511, 10,000 spins 176 / 751, 1,000 spins
-# 164 / 514: 1,000 spins beat the default in both. A user's OMP_WAIT_POLICY or GOMP_SPINCOUNT wins (libgomp lets
-# GOMP_SPINCOUNT override the wait policy, so none is set then).
+# need. Measured on 2 cores, three alternating rounds (docs/PERFORMANCE.md, "Measured", 2026-12-06 16:35 UTC),
+# qf-vanilla median ms per step idle / beside two busy processes: default 128.8 / 587.6 (4.56x), 1,000 spins
+# 136.9 / 319.3 (2.33x), PASSIVE 162.6 / 370.4 (2.28x): as fair as PASSIVE when loaded, without its 26 % idle cost.
+# A user's OMP_WAIT_POLICY or GOMP_SPINCOUNT wins (libgomp lets GOMP_SPINCOUNT override the wait policy, so none is
+# set then).
 if [ -z "${OMP_WAIT_POLICY:-}" ] && [ -z "${GOMP_SPINCOUNT:-}" ]; then
   export GOMP_SPINCOUNT=1000
 fi

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Every figure of issue 17, measured in one go on one machine, printed as a markdown table with the date and the
-# machine. Run it on a quiet machine (it warns when the load average says otherwise); about 10 minutes on 2 cores.
+# machine. Run it on a quiet machine (it warns when the load average says otherwise); about 20 minutes on 2 cores.
 #
 #   bash scripts/perf-issue17.sh NANOGPT_DIR [TEXT_TARBALL]
 #
@@ -28,7 +28,8 @@
 #            libtorch 1.13 with OpenBLAS, through DJL's JNI built against it), so both run the same kernels and the
 #            ratio measures the training loops, not the two libtorch builds
 #  cores     qf-vanilla ms per step on an idle machine and beside two busy processes, with libgomp's default spinning
-#            (before), OMP_WAIT_POLICY=PASSIVE, GOMP_SPINCOUNT=10000, the launcher's 1000 (after) and 100
+#            (before), the launcher's GOMP_SPINCOUNT=1000 (after) and OMP_WAIT_POLICY=PASSIVE: CORES_ROUNDS (default 3)
+#            alternating rounds of CORES_STEPS (default 20) steps each, medians
 #  tokenize  `amem prepare text` on the books, whole command, best of 3, MB/s of input; as the launcher runs it
 #            (C1 only, the class-data archive made by a first run, timed alone) and with C2 put back
 #  radius    the exact nearest-neighbour search on RADIUS_VECTORS x 1024 vectors (RadiusScaleTest), GFLOP/s and % of
@@ -222,25 +223,37 @@ stop_busy() { for p in "${busy_pids[@]}"; do kill "$p" 2>/dev/null || true; done
 trap stop_busy EXIT
 qf_ms() { # label, then env assignments
   local label="$1"; shift
-  env "$@" "$amem" bench --shapes qf-vanilla --loss unfused --steps "$bench_steps" --peak-sizes 512 \
+  env "$@" "$amem" bench --shapes qf-vanilla --loss unfused --steps "$cores_steps" --peak-sizes 512 \
     --out "$work/cores-$label.csv" > "$work/cores-$label.log" 2>&1
   bench_ms "$work/cores-$label.csv" qf-vanilla unfused
 }
+median3() { printf '%s\n' "$@" | sort -g | awk '{v[NR]=$1} END {print (NR % 2) ? v[(NR+1)/2] : (v[NR/2]+v[NR/2+1])/2}'; }
 if wants cores; then
+  # Single loaded runs vary a lot on a shared VM, so every setting runs CORES_ROUNDS times, the settings
+  # alternating, idle and then beside two busy processes; the rows give the medians and the rounds.
+  cores_steps="${CORES_STEPS:-20}"
+  cores_rounds="${CORES_ROUNDS:-3}"
   declare -A idle loaded
   # GOMP_SPINCOUNT=300000 is libgomp's own default when OMP_WAIT_POLICY is unset (about 3 ms of spinning).
-  policies=("libgomp-default:GOMP_SPINCOUNT=300000" "passive:OMP_WAIT_POLICY=PASSIVE"
-            "spin-10000:GOMP_SPINCOUNT=10000" "launcher-spin-1000:GOMP_SPINCOUNT=1000" "spin-100:GOMP_SPINCOUNT=100")
-  for p in "${policies[@]}"; do idle[${p%%:*}]=$(qf_ms "idle-${p%%:*}" "${p#*:}"); done
+  policies=("libgomp-default:GOMP_SPINCOUNT=300000" "launcher-spin-1000:GOMP_SPINCOUNT=1000"
+            "passive:OMP_WAIT_POLICY=PASSIVE")
+  for r in $(seq 1 "$cores_rounds"); do
+    for p in "${policies[@]}"; do idle[${p%%:*}]+=" $(qf_ms "idle-${p%%:*}-$r" "${p#*:}")"; done
+  done
   for _ in 1 2; do sh -c 'while :; do :; done' & busy_pids+=($!); done
-  for p in "${policies[@]}"; do loaded[${p%%:*}]=$(qf_ms "loaded-${p%%:*}" "${p#*:}"); done
+  for r in $(seq 1 "$cores_rounds"); do
+    for p in "${policies[@]}"; do loaded[${p%%:*}]+=" $(qf_ms "loaded-${p%%:*}-$r" "${p#*:}")"; done
+  done
   stop_busy
-  base=${idle[libgomp-default]}
+  # shellcheck disable=SC2086
+  base=$(median3 ${idle[libgomp-default]})
   for p in "${policies[@]}"; do
     k=${p%%:*}
+    # shellcheck disable=SC2086
+    i=$(median3 ${idle[$k]}); l=$(median3 ${loaded[$k]})
     row "qf-vanilla ms/step, $k (${p#*:})" \
-      "$(awk -v i="${idle[$k]}" -v l="${loaded[$k]}" -v b="$base" 'BEGIN {printf "idle %.1f (%+.1f %% vs default), beside 2 busy processes %.1f (%.2f× its idle)", i, 100 * (i / b - 1), l, l / i}')" \
-      "\`amem bench --shapes qf-vanilla --loss unfused\`, busy = \`sh -c 'while :; do :; done'\` ×2"
+      "$(awk -v i="$i" -v l="$l" -v b="$base" -v ri="${idle[$k]}" -v rl="${loaded[$k]}" 'BEGIN {printf "idle %.1f (%+.1f %% vs default; rounds%s), beside 2 busy processes %.1f (%.2f× its idle; rounds%s)", i, 100 * (i / b - 1), ri, l, l / i, rl}')" \
+      "\`amem bench --shapes qf-vanilla --loss unfused --steps $cores_steps\`, medians of $cores_rounds alternating rounds, busy = \`sh -c 'while :; do :; done'\` ×2"
   done
 fi
 
