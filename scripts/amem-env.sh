@@ -36,6 +36,8 @@ amem_mkl_dispatch() {
     *) echo "amem: AMEM_MKL_DISPATCH=$AMEM_MKL_DISPATCH is not one of isa, vendor" >&2; exit 2 ;;
   esac
   grep -q -m1 '^vendor_id.*AuthenticAMD' /proc/cpuinfo 2>/dev/null || return 0
+  # LD_PRELOAD separates its entries by spaces and colons: a path holding either cannot be preloaded
+  case "$lib" in *[[:space:]:]*) return 0 ;; esac
   case ":${LD_PRELOAD:-}:" in *":$lib:"*) return 0 ;; esac
   if [ ! -f "$lib" ] || [ "$src" -nt "$lib" ]; then
     # No compiler, or a read-only directory: MKL keeps its own choice (`amem bench` says which one ran).
