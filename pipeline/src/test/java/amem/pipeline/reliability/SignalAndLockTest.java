@@ -59,12 +59,17 @@ class SignalAndLockTest {
     void sigtermStopsTheSameWayWithItsOwnExitCode(@TempDir Path dir) throws Exception {
         Path config = longRunConfig(dir);
         Path run = dir.resolve("run");
+        String stderr;
         try (AmemProcess amem = AmemProcess.start("train", "--config", config.toString(), "--run", run.toString())) {
             amem.awaitLine(line -> line.contains("step begin 5"), 120);
             amem.signal("TERM");
             assertEquals(143, amem.waitFor(60), amem.stderr());
+            stderr = amem.stderr();
         }
-        assertTrue(new Checkpoints(run.resolve("checkpoints"), 2).latest(w -> {}).orElseThrow().step() >= 5);
+        List<String> warnings = new ArrayList<>();
+        var last = new Checkpoints(run.resolve("checkpoints"), 2).latest(warnings::add);
+        assertTrue(last.isPresent() && last.get().step() >= 5, "checkpoint " + last + ", warnings " + warnings
+                + ", stderr:\n" + stderr);
     }
 
     @Test
