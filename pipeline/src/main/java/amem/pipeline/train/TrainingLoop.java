@@ -63,6 +63,8 @@ public final class TrainingLoop {
     private double lastEvalTrainLoss = Double.NaN;
     private long lastEvalStep = -1;
     private boolean checkpointsEnabled = true;
+    /** The step of the last checkpoint this loop wrote (-1: none yet). */
+    private long lastCheckpointStep = -1;
     private final List<TrainingObserver> observers = new java.util.ArrayList<>();
 
     /**
@@ -184,6 +186,14 @@ public final class TrainingLoop {
                         observer.stepTimed(timings);
                     }
                 }
+            }
+            // A stop that arrives after a step's checkpoint decision (during its progress line or observers) ends
+            // the loop at its condition: the step it stops at must still be written, or the process exits as asked
+            // and a resume starts from an older checkpoint.
+            if (checkpointsEnabled && stop.requested() && step > firstStep && step != lastCheckpointStep) {
+                metrics.flush();
+                evals.flush();
+                saveCheckpoint();
             }
         }
         progress.finish();
@@ -332,6 +342,7 @@ public final class TrainingLoop {
                     + e.getClass().getSimpleName() + ": " + e.getMessage() + "); the previous checkpoints are intact, "
                     + "free some space and continue with `amem train --resume " + run.root() + "`", e);
         }
+        lastCheckpointStep = step;
         LOG.debug("checkpoint end step {}", step);
     }
 }

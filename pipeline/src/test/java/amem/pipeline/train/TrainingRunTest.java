@@ -110,6 +110,34 @@ class TrainingRunTest {
         assertEquals(liveArrays.get(0), liveArrays.get(1), "arrays alive after step 100 vs after step 2000");
     }
 
+    /**
+     * A stop that arrives after a step's checkpoint decision (here from an observer, which runs after it; in real use
+     * a signal during the progress line) still leaves that step's checkpoint: the race behind a SIGTERM test that
+     * once exited 143 with no checkpoint.
+     */
+    @Test
+    void aStopAfterTheCheckpointDecisionStillWritesTheStep(@TempDir Path dir) throws Exception {
+        Path store = TinyQf.store(dir);
+        RunConfig config = TinyQf.config(store, 50).with("train.checkpoint_interval", "1000");
+        StopSignal stop = StopSignal.none();
+        TrainingObserver stopAtFive = new TrainingObserver() {
+            @Override
+            public void afterStep(long step, ModelSession model) {
+                if (step == 5) {
+                    stop.request("SIGTERM");
+                }
+            }
+        };
+        Path run = dir.resolve("run");
+        var outcome = TrainingRun.start(config, run, quiet(),
+                TrainingRun.Options.defaults().observers(List.of(stopAtFive)).stop(stop)).outcome();
+        assertEquals(5, outcome.step());
+        var last = new amem.pipeline.run.Checkpoints(run.resolve("checkpoints"), 2).latest(w -> {});
+        assertTrue(last.isPresent(), "no checkpoint after a stop at step 5");
+        assertEquals(5, last.get().step());
+        assertEquals(7, TrainingRun.resume(run, List.of(), quiet(), 7).outcome().step(), "it resumes from step 5");
+    }
+
     @Test
     void refusesToOverwriteARunAndRejectsBadConfigBeforeWritingAnything(@TempDir Path dir) throws Exception {
         Path store = TinyQf.store(dir);
