@@ -227,7 +227,7 @@ qf_ms() { # label, then env assignments
     --out "$work/cores-$label.csv" > "$work/cores-$label.log" 2>&1
   bench_ms "$work/cores-$label.csv" qf-vanilla unfused
 }
-median3() { printf '%s\n' "$@" | sort -g | awk '{v[NR]=$1} END {print (NR % 2) ? v[(NR+1)/2] : (v[NR/2]+v[NR/2+1])/2}'; }
+median_of() { printf '%s\n' "$@" | sort -g | awk '{v[NR]=$1} END {print (NR % 2) ? v[(NR+1)/2] : (v[NR/2]+v[NR/2+1])/2}'; }
 if wants cores; then
   # Single loaded runs vary a lot on a shared VM, so every setting runs CORES_ROUNDS times, the settings
   # alternating, idle and then beside two busy processes; the rows give the medians and the rounds.
@@ -246,11 +246,11 @@ if wants cores; then
   done
   stop_busy
   # shellcheck disable=SC2086
-  base=$(median3 ${idle[libgomp-default]})
+  base=$(median_of ${idle[libgomp-default]})
   for p in "${policies[@]}"; do
     k=${p%%:*}
     # shellcheck disable=SC2086
-    i=$(median3 ${idle[$k]}); l=$(median3 ${loaded[$k]})
+    i=$(median_of ${idle[$k]}); l=$(median_of ${loaded[$k]})
     row "qf-vanilla ms/step, $k (${p#*:})" \
       "$(awk -v i="$i" -v l="$l" -v b="$base" -v ri="${idle[$k]}" -v rl="${loaded[$k]}" 'BEGIN {printf "idle %.1f (%+.1f %% vs default; rounds%s), beside 2 busy processes %.1f (%.2f× its idle; rounds%s)", i, 100 * (i / b - 1), ri, l, l / i, rl}')" \
       "\`amem bench --shapes qf-vanilla --loss unfused --steps $cores_steps\`, medians of $cores_rounds alternating rounds, busy = \`sh -c 'while :; do :; done'\` ×2"

@@ -1,5 +1,7 @@
 package amem.datasets.tokenize;
 
+import java.util.Arrays;
+
 /**
  * Byte-pair merges of one pre-tokenizer piece: its bytes to token ids, exactly as tiktoken (and jtokkit) encode a
  * piece. A piece that is itself a token is that token; otherwise every byte starts as its own part (id = rank of that
@@ -75,8 +77,8 @@ final class Gpt2BytePairEncoder {
                     int b = ranks.rank(token, cut, length, prefixHash[length] - prefixHash[cut] * power[length - cut]);
                     if (b >= 0) {
                         if (count == pairs.length) {
-                            pairs = java.util.Arrays.copyOf(pairs, 2 * count);
-                            merged = java.util.Arrays.copyOf(merged, 2 * count);
+                            pairs = Arrays.copyOf(pairs, 2 * count);
+                            merged = Arrays.copyOf(merged, 2 * count);
                         }
                         pairs[count] = pair(a, b);
                         merged[count++] = id;
@@ -151,7 +153,7 @@ final class Gpt2BytePairEncoder {
                 merged[best] = merges.get(pair(ids[best], ids[best + 1]), NONE);
             }
         }
-        return java.util.Arrays.copyOf(ids, n);
+        return Arrays.copyOf(ids, n);
     }
 
     /**
@@ -196,7 +198,7 @@ final class Gpt2BytePairEncoder {
             }
             parts--;
             if (heap.length < size + 2) {
-                heap = java.util.Arrays.copyOf(heap, 2 * heap.length + 2);
+                heap = Arrays.copyOf(heap, 2 * heap.length + 2);
             }
             if (prev[at] >= 0) {
                 int left = merges.get(pair(ids[prev[at]], rank), NONE);

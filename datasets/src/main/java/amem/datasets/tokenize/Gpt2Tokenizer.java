@@ -114,8 +114,7 @@ public final class Gpt2Tokenizer implements Tokenizer {
      * The bytes are {@link String#getBytes}'s UTF-8, as in jtokkit ({@link Utf8}).
      */
     private int[] encodeNew(char[] chars, int start, int end, PieceCache pieces) {
-        byte[] bytes = new byte[Utf8.maxBytes(end - start)];
-        int[] ids = merges.encode(bytes, Utf8.encode(chars, start, end, bytes));
+        int[] ids = merge(chars, start, end);
         if (end - start <= PieceCache.MAX_PIECE_CHARS) {
             pieces.put(chars, start, end, ids);
         }
@@ -125,8 +124,13 @@ public final class Gpt2Tokenizer implements Tokenizer {
     /** The ids of one pre-tokenizer piece (or of any text that the split leaves whole). */
     int[] encodePiece(String piece) {
         char[] chars = piece.toCharArray();
-        byte[] bytes = new byte[Utf8.maxBytes(chars.length)];
-        return merges.encode(bytes, Utf8.encode(chars, 0, chars.length, bytes));
+        return merge(chars, 0, chars.length);
+    }
+
+    /** The byte-pair merges of {@code chars[start, end)}'s UTF-8 bytes. */
+    private int[] merge(char[] chars, int start, int end) {
+        byte[] bytes = new byte[Utf8.maxBytes(end - start)];
+        return merges.encode(bytes, Utf8.encode(chars, start, end, bytes));
     }
 
     /**

@@ -163,7 +163,7 @@ public final class TrainingLoop {
                     evaluate(evals);
                     evaluated = true;
                 }
-                if (checkpointsEnabled && (step % settings.checkpointInterval() == 0 || last || stop.requested())) {
+                if (checkpointsEnabled && (step % settings.checkpointInterval() == 0 || last)) {
                     metrics.flush();
                     evals.flush();
                     saveCheckpoint();
@@ -187,9 +187,9 @@ public final class TrainingLoop {
                     }
                 }
             }
-            // A stop that arrives after a step's checkpoint decision (during its progress line or observers) ends
-            // the loop at its condition: the step it stops at must still be written, or the process exits as asked
-            // and a resume starts from an older checkpoint.
+            // A stop (Ctrl-C, SIGTERM) ends the loop at its condition, whenever in the step it arrived: the step it
+            // stops at is written here, once, so that a resume starts from it (deciding inside the step left a
+            // window, during the progress line and observers, where a stop went unwritten).
             if (checkpointsEnabled && stop.requested() && step > firstStep && step != lastCheckpointStep) {
                 metrics.flush();
                 evals.flush();

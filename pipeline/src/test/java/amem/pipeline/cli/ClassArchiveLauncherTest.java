@@ -1,16 +1,18 @@
 package amem.pipeline.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static amem.pipeline.LauncherScripts.java;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import amem.pipeline.LauncherScripts;
+import amem.pipeline.LauncherScripts.Result;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.time.Instant;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -25,18 +27,18 @@ class ClassArchiveLauncherTest {
 
     @Test
     void archiveIsMadeOnceUsedAndRemadeWhenTheBuildIsNewer(@TempDir Path dir) throws Exception {
-        Path env = Path.of("..").toAbsolutePath().normalize().resolve("scripts/amem-env.sh");
-        assertTrue(Files.isRegularFile(env), "the launcher's environment script");
         // an archive of the application's classes builds on the JDK's own one (lib/server/classes.jsa)
-        org.junit.jupiter.api.Assumptions.assumeTrue(run(List.of(java(), "-Xshare:on", "-version")).exit == 0,
+        org.junit.jupiter.api.Assumptions.assumeTrue(
+                LauncherScripts.run(List.of(java(), "-Xshare:on", "-version"), Map.of()).exit() == 0,
                 "a JDK with its class-data archive");
         Path stamp = Files.writeString(dir.resolve("build.stamp"), "a build");
         Files.setLastModifiedTime(stamp, FileTime.from(Instant.now().minusSeconds(60)));
         Path archives = dir.resolve("cds");
         Path archive = archives.resolve("prepare-text.jsa");
         String classPath = jarredClassPath(dir.resolve("jars"));
+        String launch = "'" + java() + "' -cp '" + classPath + "' " + AmemCli.class.getName();
 
-        String flags = flags(env, archives, stamp, classPath);
+        String flags = flags("prepare text", archives, stamp, launch);
         assertTrue(Files.isRegularFile(archive) && Files.size(archive) > 100_000, "an archive was made: " + flags);
         assertTrue(flags.contains("-XX:SharedArchiveFile=" + archive), flags);
         try (var left = Files.list(archives)) {
@@ -44,10 +46,10 @@ class ClassArchiveLauncherTest {
         }
 
         FileTime made = Files.getLastModifiedTime(archive);
-        flags(env, archives, stamp, classPath); // up to date: kept
+        flags("prepare text", archives, stamp, launch); // up to date: kept
         assertEquals(made, Files.getLastModifiedTime(archive));
         Files.setLastModifiedTime(stamp, FileTime.from(Instant.now().plusSeconds(60)));
-        flags(env, archives, stamp, classPath); // the build is newer: made again
+        flags("prepare text", archives, stamp, launch); // the build is newer: made again
         assertTrue(Files.getLastModifiedTime(archive).compareTo(made) > 0, "a stale archive is made again");
 
         // A JVM started as the launcher starts it maps the archive and runs the command.
@@ -56,21 +58,17 @@ class ClassArchiveLauncherTest {
         command.addAll(List.of(flags.trim().split("\n")));
         command.addAll(List.of("-Xlog:cds=info", "-cp", classPath,
                 AmemCli.class.getName(), "prepare", "text", "--out", dir.resolve("store").toString(), text.toString()));
-        Result run = run(command);
-        assertEquals(0, run.exit, run.output);
-        assertTrue(run.output.contains("Opened archive " + archive), "the archive is mapped:\n" + run.output);
-        assertTrue(Files.isRegularFile(dir.resolve("store/meta.json")), run.output);
+        Result run = LauncherScripts.run(command, Map.of());
+        assertEquals(0, run.exit(), run.output());
+        assertTrue(run.output().contains("Opened archive " + archive), "the archive is mapped:\n" + run.output());
+        assertTrue(Files.isRegularFile(dir.resolve("store/meta.json")), run.output());
     }
 
     @Test
     void offOrAnotherCommandLeavesTheFlagsAlone(@TempDir Path dir) throws Exception {
-        Path env = Path.of("..").toAbsolutePath().normalize().resolve("scripts/amem-env.sh");
         Path stamp = Files.writeString(dir.resolve("build.stamp"), "a build");
-        String other = bash(env, "amem_command_flags train --config x; amem_class_archive '" + dir.resolve("cds")
-                + "' '" + stamp + "' java -cp x Main; printf '%s\\n' \"${AMEM_COMMAND_FLAGS[@]}\"");
-        assertEquals("", other.trim());
-        String off = bash(env, "AMEM_CLASS_ARCHIVE=off; amem_command_flags prepare text; amem_class_archive '"
-                + dir.resolve("cds") + "' '" + stamp + "' java -cp x Main; printf '%s\\n' \"${AMEM_COMMAND_FLAGS[@]}\"");
+        assertEquals("", flags("train --config x", dir.resolve("cds"), stamp, "java -cp x Main").trim());
+        String off = flags("prepare text", dir.resolve("cds"), stamp, "java -cp x Main", "AMEM_CLASS_ARCHIVE=off;");
         assertEquals("-XX:TieredStopAtLevel=1", off.trim());
         assertTrue(Files.notExists(dir.resolve("cds")));
     }
@@ -78,27 +76,32 @@ class ClassArchiveLauncherTest {
     /** A JVM that cannot make an archive is asked once per build, not on every run. */
     @Test
     void aJvmThatCannotMakeOneIsNotAskedAgainUntilTheNextBuild(@TempDir Path dir) throws Exception {
-        Path env = Path.of("..").toAbsolutePath().normalize().resolve("scripts/amem-env.sh");
         Path stamp = Files.writeString(dir.resolve("build.stamp"), "a build");
         Files.setLastModifiedTime(stamp, FileTime.from(Instant.now().minusSeconds(60)));
         Path calls = dir.resolve("calls");
         Path java = Files.writeString(dir.resolve("java"), "#!/bin/sh\necho x >> '" + calls + "'\nexit 1\n");
         assertTrue(java.toFile().setExecutable(true));
-        String script = "amem_command_flags prepare text; amem_class_archive '" + dir.resolve("cds") + "' '" + stamp
-                + "' '" + java + "' -cp x Main; printf '%s\\n' \"${AMEM_COMMAND_FLAGS[@]}\"";
-        assertEquals("-XX:TieredStopAtLevel=1", bash(env, script).trim());
-        assertEquals("-XX:TieredStopAtLevel=1", bash(env, script).trim());
+        String launch = "'" + java + "' -cp x Main";
+        assertEquals("-XX:TieredStopAtLevel=1", flags("prepare text", dir.resolve("cds"), stamp, launch).trim());
+        assertEquals("-XX:TieredStopAtLevel=1", flags("prepare text", dir.resolve("cds"), stamp, launch).trim());
         assertEquals(1, Files.readAllLines(calls).size(), "asked once");
         Files.setLastModifiedTime(stamp, FileTime.from(Instant.now().plusSeconds(60)));
-        bash(env, script);
+        flags("prepare text", dir.resolve("cds"), stamp, launch);
         assertEquals(2, Files.readAllLines(calls).size(), "asked again after a new build");
     }
 
-    /** The command's JVM flags after the launcher's two functions, one per line. */
-    private static String flags(Path env, Path archives, Path stamp, String classPath) throws Exception {
-        return bash(env, "amem_command_flags prepare text; amem_class_archive '" + archives + "' '" + stamp + "' '"
-                + java() + "' -cp '" + classPath + "' " + AmemCli.class.getName()
+    /**
+     * The JVM flags of the amem command {@code command} after the launcher's two functions, one per line;
+     * {@code launch} is how the launcher starts amem (the java binary, then its class path and main class), and
+     * {@code settings} shell assignments made first.
+     */
+    private static String flags(String command, Path archives, Path stamp, String launch, String... settings)
+            throws Exception {
+        Result result = LauncherScripts.sourced(String.join(" ", settings) + " amem_command_flags " + command
+                + "; amem_class_archive '" + archives + "' '" + stamp + "' " + launch
                 + "; printf '%s\\n' \"${AMEM_COMMAND_FLAGS[@]}\"");
+        assertEquals(0, result.exit(), result.output());
+        return result.output();
     }
 
     /** This JVM's class path with every directory packed into a jar under {@code into}. */
@@ -124,24 +127,5 @@ class ClassArchiveLauncherTest {
             entries.add(jar.toString());
         }
         return String.join(java.io.File.pathSeparator, entries);
-    }
-
-    private static String bash(Path env, String script) throws Exception {
-        Result result = run(List.of("bash", "-c", "AMEM_LAUNCHER=x; . '" + env + "'; " + script));
-        assertEquals(0, result.exit, result.output);
-        return result.output;
-    }
-
-    private static String java() {
-        return ProcessHandle.current().info().command().orElse("java");
-    }
-
-    private record Result(int exit, String output) {}
-
-    private static Result run(List<String> command) throws IOException, InterruptedException {
-        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
-        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertTrue(process.waitFor(120, TimeUnit.SECONDS), "did not finish: " + command);
-        return new Result(process.exitValue(), output);
     }
 }

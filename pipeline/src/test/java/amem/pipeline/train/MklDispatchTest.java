@@ -4,15 +4,14 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import amem.pipeline.LauncherScripts;
+import amem.pipeline.LauncherScripts.Result;
 import java.io.DataInputStream;
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -38,19 +37,16 @@ class MklDispatchTest {
     @Test
     void preloadedLibraryIsReportedAndChangesNoProduct(@TempDir Path dir) throws Exception {
         assumeTrue(Files.readString(Path.of("/proc/cpuinfo")).contains("AuthenticAMD"), "an AMD CPU");
-        Path root = Path.of("..").toAbsolutePath().normalize();
-        Path env = root.resolve("scripts/amem-env.sh");
-        Path source = root.resolve("scripts/mkl-isa-dispatch.c");
-        assertTrue(Files.isRegularFile(env) && Files.isRegularFile(source), "the launcher's scripts");
-        assumeTrue(run(List.of("bash", "-c", "command -v \"${CC:-cc}\""), Map.of()).exit == 0, "a C compiler");
-        Result preload = run(List.of("bash", "-c", "AMEM_LAUNCHER=x; . \"$1\"; unset LD_PRELOAD; "
-                + "amem_mkl_dispatch \"$2\" \"$3\"; printf %s \"$LD_PRELOAD\"", "sh",
-                env.toString(), dir.resolve("native").toString(), source.toString()), Map.of());
-        assertEquals(0, preload.exit, preload.output);
-        assertEquals(dir.resolve("native/" + MklDispatch.LIBRARY).toString(), preload.output.trim());
+        Path source = LauncherScripts.script("mkl-isa-dispatch.c");
+        assumeTrue(LauncherScripts.run(List.of("bash", "-c", "command -v \"${CC:-cc}\""), Map.of()).exit() == 0,
+                "a C compiler");
+        Result preload = LauncherScripts.sourced("amem_mkl_dispatch \"$1\" \"$2\"; printf %s \"$LD_PRELOAD\"",
+                dir.resolve("native").toString(), source.toString());
+        assertEquals(0, preload.exit(), preload.output());
+        assertEquals(dir.resolve("native/" + MklDispatch.LIBRARY).toString(), preload.output().trim());
 
         Probe vendor = probe(dir.resolve("vendor.bin"), Map.of());
-        Probe isa = probe(dir.resolve("isa.bin"), Map.of("LD_PRELOAD", preload.output.trim()));
+        Probe isa = probe(dir.resolve("isa.bin"), Map.of("LD_PRELOAD", preload.output().trim()));
         assertTrue(vendor.described.startsWith("vendor"), vendor.described);
         assertTrue(isa.described.startsWith("isa"), isa.described);
         assertEquals(vendor.products.size(), isa.products.size());
@@ -70,17 +66,14 @@ class MklDispatchTest {
         }
     }
 
-    private record Result(int exit, String output) {}
-
     private record Probe(String described, List<float[]> products) {}
 
     private static Probe probe(Path out, Map<String, String> environment) throws Exception {
-        String java = ProcessHandle.current().info().command().orElse("java");
-        Result result = run(List.of(java, "-Xmx512m", "-cp", System.getProperty("java.class.path"),
-                "-Dai.djl.offline=true", "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn",
+        Result result = LauncherScripts.run(List.of(LauncherScripts.java(), "-Xmx512m",
+                "-cp", System.getProperty("java.class.path"), "-Dai.djl.offline=true", "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn",
                 "-Dorg.slf4j.simpleLogger.log.ai.djl.util.cuda.CudaUtils=error",
                 MklDispatchProbe.class.getName(), out.toString()), environment);
-        assertEquals(0, result.exit, result.output);
+        assertEquals(0, result.exit(), result.output());
         try (DataInputStream in = new DataInputStream(Files.newInputStream(out))) {
             String described = in.readUTF();
             int count = in.readInt();
@@ -94,16 +87,5 @@ class MklDispatchTest {
             }
             return new Probe(described, products);
         }
-    }
-
-    private static Result run(List<String> command, Map<String, String> environment)
-            throws IOException, InterruptedException {
-        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
-        builder.environment().remove("LD_PRELOAD");
-        builder.environment().putAll(environment);
-        Process process = builder.start();
-        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertTrue(process.waitFor(120, TimeUnit.SECONDS), "process did not finish: " + command);
-        return new Result(process.exitValue(), output);
     }
 }
