@@ -73,6 +73,10 @@ public abstract class NamedBlock extends AbstractBlock {
      * dropout would still create an array per call).
      */
     protected static NDArray dropout(NDArray x, float rate, boolean training) {
-        return training && rate > 0f ? Dropout.dropout(x, rate, true).singletonOrThrow() : x;
+        if (!training || rate <= 0f) {
+            return x;
+        }
+        // On the CPU libtorch's own mask costs 8 ns per element on non-Intel CPUs (HostDropout says why).
+        return HostDropout.handles(x) ? HostDropout.apply(x, rate) : Dropout.dropout(x, rate, true).singletonOrThrow();
     }
 }

@@ -222,7 +222,7 @@ public final class TorchAdamW {
     /** Drops the accumulated gradients without an update (a step skipped by the loss scaler). */
     public void skip() {
         for (Slot slot : slots) {
-            JniUtils.zeroGrad((PtNDArray) slot.parameter.getArray());
+            releaseGradient(slot.parameter.getArray());
         }
     }
 
@@ -312,13 +312,27 @@ public final class TorchAdamW {
         }
     }
 
-    /** Zeroes the parameter's gradient, or in mixed precision makes it the new float16 rounding of its master. */
+    /** Drops the parameter's gradient, or in mixed precision makes it the new float16 rounding of its master. */
     private static void afterUpdate(Slot slot) {
         if (slot.master == null) {
-            JniUtils.zeroGrad((PtNDArray) slot.parameter.getArray());
+            releaseGradient(slot.parameter.getArray());
         } else {
             setHalf(slot.parameter.getArray(), slot.master); // the new leaf has no gradient yet
         }
+    }
+
+    /**
+     * Leaves {@code parameter} without a gradient, as {@code optimizer.zero_grad(set_to_none=True)} does: its tensor
+     * is replaced by a detached alias of the same storage (no copy) that requires a gradient, a new leaf whose
+     * gradient is undefined.
+     *
+     * <p>Why not zero it: libtorch then adds the next backward's gradient into the zeroed one (a fill of every
+     * gradient, then a read-read-write pass over them), where an undefined gradient simply takes the tensor the
+     * backward produced. For {@code qf-vanilla}'s 9.5M parameters that was 4 ms of a 93 ms step (2026-12-06).
+     */
+    private static void releaseGradient(NDArray parameter) {
+        parameter.intern(JniUtils.detachGradient((PtNDArray) parameter));
+        parameter.setRequiresGradient(true);
     }
 
     /** Writes the step count and both moments of every parameter (DJL's NDList encoding, names kept). */
