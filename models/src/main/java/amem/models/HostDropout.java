@@ -7,8 +7,13 @@ import ai.djl.ndarray.types.SparseFormat;
 import ai.djl.pytorch.engine.PtNDArray;
 import ai.djl.pytorch.engine.PtNDManager;
 import ai.djl.pytorch.jni.JniUtils;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.FloatBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.SplittableRandom;
+import java.util.stream.Stream;
 
 /**
  * Training-mode dropout of a float32 CPU array with its mask drawn in Java: {@code x · m}, where each entry of
@@ -24,8 +29,8 @@ import java.util.SplittableRandom;
  * seeded with it gives two 32-bit uniforms per 64-bit draw; an entry is dropped when its uniform is below
  * {@code round(p · 2^32)}, so the drop probability is p to within 2^-33. The mask is written into a tensor that
  * libtorch allocated (never a Java buffer: autograd keeps the mask for the backward pass, see {@link Scalars}), and
- * multiplied in; the backward is then {@code grad · m}, torch's own. GPU arrays and other types keep libtorch's
- * dropout ({@link NamedBlock#dropout}).
+ * multiplied in; the backward is then {@code grad · m}, torch's own. GPU arrays, other types and Intel CPUs (where
+ * libtorch's mask is MKL's, vectorised and threaded) keep libtorch's dropout ({@link NamedBlock#dropout}).
  */
 final class HostDropout {
 
@@ -36,9 +41,25 @@ final class HostDropout {
 
     private HostDropout() {}
 
-    /** Whether {@link #apply} handles {@code x}: float32 on the CPU. */
+    /**
+     * Whether libtorch's CPU mask is its fast one: PyTorch takes MKL's generator where cpuinfo reports an Intel CPU
+     * ({@code GenuineIntel} in {@code /proc/cpuinfo} here); elsewhere (AMD, ARM) it takes the serial path.
+     */
+    static final boolean ENGINE_MASK_IS_FAST = intelCpu();
+
+    /** Whether {@link #apply} should handle {@code x}: float32 on the CPU, where libtorch's mask is the serial one. */
     static boolean handles(NDArray x) {
-        return !x.getDevice().isGpu() && x.getDataType() == DataType.FLOAT32 && x instanceof PtNDArray;
+        return !ENGINE_MASK_IS_FAST && !x.getDevice().isGpu() && x.getDataType() == DataType.FLOAT32
+                && x instanceof PtNDArray;
+    }
+
+    private static boolean intelCpu() {
+        try (Stream<String> lines = Files.lines(Path.of("/proc/cpuinfo"))) {
+            return lines.filter(l -> l.startsWith("vendor_id")).findFirst().map(l -> l.contains("GenuineIntel"))
+                    .orElse(false);
+        } catch (IOException | UncheckedIOException e) {
+            return false; // not Linux: libtorch's mask is serial on Apple silicon too
+        }
     }
 
     /** {@code x · mask} for a rate in (0, 1); the result (and the mask) belong to {@code x}'s manager. */

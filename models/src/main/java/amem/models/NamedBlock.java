@@ -76,7 +76,7 @@ public abstract class NamedBlock extends AbstractBlock {
         if (!training || rate <= 0f) {
             return x;
         }
-        // On the CPU libtorch's own mask costs 8 ns per element on non-Intel CPUs (HostDropout says why).
+        // libtorch's CPU mask costs 8 ns per element on non-Intel CPUs (HostDropout says why).
         return HostDropout.handles(x) ? HostDropout.apply(x, rate) : Dropout.dropout(x, rate, true).singletonOrThrow();
     }
 }
