@@ -7,13 +7,8 @@ import ai.djl.ndarray.types.SparseFormat;
 import ai.djl.pytorch.engine.PtNDArray;
 import ai.djl.pytorch.engine.PtNDManager;
 import ai.djl.pytorch.jni.JniUtils;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.FloatBuffer;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.SplittableRandom;
-import java.util.stream.Stream;
 
 /**
  * Training-mode dropout of a float32 CPU array with its mask drawn in Java: {@code x · m}, where each entry of
@@ -44,23 +39,14 @@ final class HostDropout {
 
     /**
      * Whether libtorch's CPU mask is its fast one: PyTorch takes MKL's generator where cpuinfo reports an Intel CPU
-     * ({@code GenuineIntel} in {@code /proc/cpuinfo} here); elsewhere (AMD, ARM) it takes the serial path.
+     * elsewhere (AMD, ARM, and where the vendor is unknown) it takes the serial path.
      */
-    static final boolean ENGINE_MASK_IS_FAST = intelCpu();
+    static final boolean ENGINE_MASK_IS_FAST = CpuVendor.INTEL.equals(CpuVendor.thisMachine());
 
     /** Whether {@link #apply} should handle {@code x}: float32 on the CPU, where libtorch's mask is the serial one. */
     static boolean handles(NDArray x) {
         return !ENGINE_MASK_IS_FAST && !x.getDevice().isGpu() && x.getDataType() == DataType.FLOAT32
                 && x instanceof PtNDArray;
-    }
-
-    private static boolean intelCpu() {
-        try (Stream<String> lines = Files.lines(Path.of("/proc/cpuinfo"))) {
-            return lines.filter(l -> l.startsWith("vendor_id")).findFirst().map(l -> l.contains("GenuineIntel"))
-                    .orElse(false);
-        } catch (IOException | UncheckedIOException e) {
-            return false; // not Linux: libtorch's mask is serial on Apple silicon too
-        }
     }
 
     /** {@code x · mask} for a rate in (0, 1); the result (and the mask) belong to {@code x}'s manager. */

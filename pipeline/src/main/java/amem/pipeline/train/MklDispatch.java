@@ -1,5 +1,6 @@
 package amem.pipeline.train;
 
+import amem.models.CpuVendor;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -23,11 +24,11 @@ public final class MklDispatch {
         return describe(read(Path.of("/proc/cpuinfo")), read(Path.of("/proc/self/maps")));
     }
 
+    /** The phrase for the CPU {@code cpuinfo} describes and the process whose memory map is {@code maps}. */
     static String describe(List<String> cpuinfo, List<String> maps) {
-        boolean amd = cpuinfo.stream().anyMatch(l -> l.startsWith("vendor_id") && l.contains("AuthenticAMD"));
-        if (!amd) {
-            boolean intel = cpuinfo.stream().anyMatch(l -> l.startsWith("vendor_id") && l.contains("GenuineIntel"));
-            return intel ? "isa (an Intel CPU)" : "not applicable (neither an Intel nor an AMD CPU)";
+        String vendor = CpuVendor.of(cpuinfo);
+        if (!CpuVendor.AMD.equals(vendor)) {
+            return CpuVendor.INTEL.equals(vendor) ? "isa (an Intel CPU)" : "not applicable (neither an Intel nor an AMD CPU)";
         }
         boolean preloaded = maps.stream().anyMatch(l -> l.endsWith("/" + LIBRARY));
         return preloaded
