@@ -328,7 +328,8 @@ public final class TorchAdamW {
      *
      * <p>Why not zero it: libtorch then adds the next backward's gradient into the zeroed one (a fill of every
      * gradient, then a read-read-write pass over them), where an undefined gradient simply takes the tensor the
-     * backward produced. For {@code qf-vanilla}'s 9.5M parameters that was 4 ms of a 93 ms step (2026-12-06).
+     * backward produced. For {@code qf-vanilla}'s 9.5M parameters: 91.1 against 86.4 ms a step, side by side on the
+     * 2-core development VM, 2026-12-06 (docs/PERFORMANCE.md, "Small batches: the step itself").
      */
     private static void releaseGradient(NDArray parameter) {
         parameter.intern(JniUtils.detachGradient((PtNDArray) parameter));
