@@ -14,6 +14,7 @@ import ai.djl.nn.norm.Dropout;
 import ai.djl.training.GradientCollector;
 import java.nio.FloatBuffer;
 import java.util.Arrays;
+import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
 /** {@link HostDropout}: torch's dropout distribution and scale, seeded by the engine, and its gradient. */
@@ -110,6 +111,38 @@ class HostDropoutTest {
             zeros += v == 0f ? 1 : 0;
         }
         assertEquals(0.5, zeros / (double) n, 5 * Math.sqrt(0.25 / n));
+    }
+
+    @Test
+    void theMaskIsSplitMix64sStreamWhoeverFillsIt() {
+        // The reference: one SplittableRandom, two 32-bit uniforms per draw (low half first), a branch per entry.
+        float rate = 0.1f;
+        float kept = (float) (1.0 / (1.0 - rate));
+        long threshold = HostDropout.dropThreshold(rate);
+        for (int n : new int[] {7, HostDropout.SHARED_FROM - 1, 5 * HostDropout.CHUNK + 3}) {
+            SplittableRandom random = new SplittableRandom(-12345L);
+            float[] expected = new float[n];
+            for (int i = 0; i < n; i += 2) {
+                long bits = random.nextLong();
+                expected[i] = (bits & 0xFFFF_FFFFL) < threshold ? 0f : kept;
+                if (i + 1 < n) {
+                    expected[i + 1] = (bits >>> 32) < threshold ? 0f : kept;
+                }
+            }
+            if (n % 2 == 1) { // the last entry takes the high half of its own draw
+                SplittableRandom again = new SplittableRandom(-12345L);
+                for (int d = 0; d < n / 2; d++) {
+                    again.nextLong();
+                }
+                expected[n - 1] = (again.nextLong() >>> 32) < threshold ? 0f : kept;
+            }
+            FloatBuffer shared = FloatBuffer.allocate(n);
+            HostDropout.fill(shared, n, -12345L, rate); // shared with the helper from SHARED_FROM entries on
+            FloatBuffer alone = FloatBuffer.allocate(n);
+            new HostDropout.Job(alone, n, -12345L, threshold, Float.floatToRawIntBits(kept)).run();
+            assertArrayEquals(expected, shared.array(), "n = " + n + ", shared");
+            assertArrayEquals(expected, alone.array(), "n = " + n + ", one thread");
+        }
     }
 
     @Test
