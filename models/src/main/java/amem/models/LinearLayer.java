@@ -40,14 +40,7 @@ public final class LinearLayer extends NamedBlock {
     public NDArray apply(ParameterStore ps, NDArray x, boolean training) {
         NDArray w = ps.getValue(weight, x.getDevice(), training);
         NDArray b = ps.getValue(bias, x.getDevice(), training); // null when bias is off
-        Shape shape = x.getShape();
-        if (b == null || shape.dimension() == 2) {
-            return Linear.linear(x, w, b).singletonOrThrow();
-        }
-        // libtorch's C++ linear fuses the bias into the product (addmm) only for a 2-D input; a (B, T, in) input
-        // takes a product and then a pass of its own to add the bias (one more kernel per layer, each way).
-        NDArray rows = x.reshape(-1, shape.get(shape.dimension() - 1));
-        return Linear.linear(rows, w, b).singletonOrThrow().reshape(shape.slice(0, shape.dimension() - 1).add(outFeatures));
+        return Linear.linear(x, w, b).singletonOrThrow();
     }
 
     /** This layer's input {@code x} (..., in) with its weight and bias, for a caller that fuses the product. */
