@@ -31,11 +31,12 @@ import java.util.concurrent.locks.LockSupport;
  * libtorch's mask is MKL's, vectorised and threaded) keep libtorch's dropout ({@link NamedBlock#dropout}).
  *
  * <p>The fill is branch-free and shared by two threads. Why: with a compare-and-branch per entry the fill took
- * 177 µs for an (8, 20, 512) mask (2.2 ns per entry; the branch is mispredicted for about p of the entries), and
- * the 25 masks of a {@code qf-vanilla} step were 4.5 ms of Java time while libtorch's second thread waited. The
- * select as bit masks takes 112 µs (2026-12-06, 5 × 1,000 fills alternating). The draws are SplitMix64's
- * sequence written out by position ({@code mix64(seed + (j + 1) · γ)} for draw j, what {@link SplittableRandom}
- * returns), so any split of the entries between threads writes the same mask as one thread.
+ * 177–179 µs for an (8, 20, 512) mask (2.2 ns per entry; the branch is mispredicted for about p of the entries),
+ * and the 25 masks of a {@code qf-vanilla} step were 4.5 ms of Java time while libtorch's second thread waited. The
+ * select as bit masks takes 112 µs on one thread and 67 µs shared with {@link Helper} (2026-12-06, medians of
+ * 7 × 2,000 fills alternating; docs/PERFORMANCE.md has the step). The draws are SplitMix64's sequence written out
+ * by position ({@code mix64(seed + (j + 1) · γ)} for draw j, what {@link SplittableRandom} returns), so any split
+ * of the entries between threads writes the same mask as one thread, and the mask the first version drew.
  */
 final class HostDropout {
 
