@@ -14,13 +14,17 @@ export MALLOC_TOP_PAD_="${MALLOC_TOP_PAD_:-536870912}"
 export MALLOC_ARENA_MAX="${MALLOC_ARENA_MAX:-1}"
 # libtorch's OpenMP threads (the libgomp bundled with DJL's libtorch) spin after each parallel region before they
 # sleep: 300,000 spins by default. Beside other busy processes the spinning threads take the cores those processes
-# need. Measured on 2 cores, three alternating rounds (docs/PERFORMANCE.md, "Measured", 2026-12-06 16:35 UTC),
-# qf-vanilla median ms per step idle / beside two busy processes: default 128.8 / 587.6 (4.56x), 1,000 spins
-# 136.9 / 319.3 (2.33x), PASSIVE 162.6 / 370.4 (2.28x): as fair as PASSIVE when loaded, without its 26 % idle cost.
+# need: qf-vanilla ran 3.8-4.7x its idle time beside two busy processes on 2 cores, PASSIVE (no spin) 2.3x but
+# 10-26 % slower idle. A short spin is as fair as PASSIVE; its idle cost is the wake-ups of the sleeping worker
+# (20-30 us each on the development VM), so the spin should outlast the usual pause between kernels. 3,000 spins
+# (50-80 us there) outlast a dropout mask's fill; 1,000 (20-35 us) do not. Measured alternating on 2026-12-06
+# (docs/PERFORMANCE.md, "Shared cores"), qf-vanilla, 9 idle and 7 loaded rounds: idle cost against the default
+# +3.0 % at 3,000 and +6.7 % at 1,000 (medians of paired rounds), 166 and 519 context switches a step (default 83);
+# beside two busy processes 2.36-2.39x and 2.34-2.59x its idle time.
 # A user's OMP_WAIT_POLICY or GOMP_SPINCOUNT wins (libgomp lets GOMP_SPINCOUNT override the wait policy, so none is
 # set then).
 if [ -z "${OMP_WAIT_POLICY:-}" ] && [ -z "${GOMP_SPINCOUNT:-}" ]; then
-  export GOMP_SPINCOUNT=1000
+  export GOMP_SPINCOUNT=3000
 fi
 # MKL's kernel choice on AMD CPUs. The MKL linked into DJL's libtorch takes a generic code path on any CPU that is not
 # an Intel one, whatever instruction sets it has; a two-line library preloaded before it (scripts/mkl-isa-dispatch.c)

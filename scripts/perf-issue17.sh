@@ -31,7 +31,7 @@
 #            libtorch 1.13 with OpenBLAS, through DJL's JNI built against it), so both run the same kernels and the
 #            ratio measures the training loops, not the two libtorch builds
 #  cores     qf-vanilla ms per step on an idle machine and beside two busy processes, with libgomp's default spinning
-#            (before), the launcher's GOMP_SPINCOUNT=1000 (after) and OMP_WAIT_POLICY=PASSIVE: CORES_ROUNDS (default 3)
+#            (before), the launcher's GOMP_SPINCOUNT=3000 (after) and OMP_WAIT_POLICY=PASSIVE: CORES_ROUNDS (default 3)
 #            alternating rounds of CORES_STEPS (default 20) steps each, medians
 #  tokenize  `amem prepare text` on the books, whole command, best of 3, MB/s of input; as the launcher runs it
 #            (C1 only, the class-data archive made by a first run, timed alone) and with C2 put back
@@ -252,7 +252,7 @@ if wants cores; then
   cores_rounds="${CORES_ROUNDS:-3}"
   declare -A idle loaded
   # GOMP_SPINCOUNT=300000 is libgomp's own default when OMP_WAIT_POLICY is unset (about 3 ms of spinning).
-  policies=("libgomp-default:GOMP_SPINCOUNT=300000" "launcher-spin-1000:GOMP_SPINCOUNT=1000"
+  policies=("libgomp-default:GOMP_SPINCOUNT=300000" "launcher-spin-3000:GOMP_SPINCOUNT=3000"
             "passive:OMP_WAIT_POLICY=PASSIVE")
   for r in $(seq 1 "$cores_rounds"); do
     for p in "${policies[@]}"; do idle[${p%%:*}]+=" $(qf_ms "idle-${p%%:*}-$r" "${p#*:}")"; done
