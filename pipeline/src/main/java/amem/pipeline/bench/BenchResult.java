@@ -32,6 +32,17 @@ public record BenchResult(
             + "forward_tokens_per_s,train_tokens_per_s,ms_per_step,mfu,outside_share,batch_ms,forward_ms,backward_ms,"
             + "sync_ms,update_ms,bookkeeping_ms,rss_mib,peak_rss_mib,gpu_mib,precision,estimate_mib";
 
+    /**
+     * The same measurements against another matmul peak: MFU is tokens/s × FLOPs per token / peak, so it scales by
+     * {@code peakGflops / peak}.
+     */
+    public BenchResult withPeak(double peak) {
+        return new BenchResult(shape, loss, device, parameters, flopsPerToken, tokensPerStep, peak,
+                forwardTokensPerSecond, trainTokensPerSecond, msPerStep, mfu * peakGflops / peak, outsideShare, batchMs,
+                forwardMs, backwardMs, syncMs, updateMs, bookkeepingMs, rssMiB, peakRssMiB, gpuMiB, precision,
+                estimateMiB);
+    }
+
     public String csvRow() {
         return String.format(Locale.ROOT, "%s,%s,%s,%d,%.0f,%.1f,%.1f,%.1f,%.1f,%.2f,%.4f,%.4f,%.3f,%.3f,%.3f,%.3f,%.3f,%.3f,%.0f,%.0f,%.0f,%s,%.0f",
                 shape, loss, device, parameters, flopsPerToken, tokensPerStep, peakGflops, forwardTokensPerSecond,
