@@ -18,9 +18,9 @@ export MALLOC_ARENA_MAX="${MALLOC_ARENA_MAX:-1}"
 # 10-26 % slower idle. A short spin is as fair as PASSIVE; its idle cost is the wake-ups of the sleeping worker
 # (20-30 us each on the development VM), so the spin should outlast the usual pause between kernels. 3,000 spins
 # (50-80 us there) outlast a dropout mask's fill; 1,000 (20-35 us) do not. Measured alternating on 2026-12-06
-# (docs/PERFORMANCE.md, "Shared cores"), qf-vanilla, 9 idle and 7 loaded rounds: idle cost against the default
-# +3.0 % at 3,000 and +6.7 % at 1,000 (medians of paired rounds), 166 and 519 context switches a step (default 83);
-# beside two busy processes 2.36-2.39x and 2.34-2.59x its idle time.
+# (docs/PERFORMANCE.md, "Shared cores"), qf-vanilla: idle cost against the default +2.2 % at 3,000 (median of 12
+# paired rounds) and +6.7 % at 1,000 (9 rounds), 166 and 519 context switches a step (default 83); beside two busy
+# processes 2.36-2.47x its idle time at 3,000, 2.34-2.59x at 1,000, 5.44x at the default.
 # A user's OMP_WAIT_POLICY or GOMP_SPINCOUNT wins (libgomp lets GOMP_SPINCOUNT override the wait policy, so none is
 # set then).
 if [ -z "${OMP_WAIT_POLICY:-}" ] && [ -z "${GOMP_SPINCOUNT:-}" ]; then
