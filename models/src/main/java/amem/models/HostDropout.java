@@ -19,8 +19,8 @@ import java.util.concurrent.locks.LockSupport;
  * <p>Why: libtorch draws a CPU dropout mask with {@code bernoulli_}, which uses MKL's vectorised generator only
  * where cpuinfo reports an Intel CPU. Everywhere else it takes one double-precision Mersenne-twister draw per
  * element, on one thread: 8 ns per element on the development machine's AMD EPYC (2026-12-06, 660 µs for one
- * (8, 20, 512) activation against 250–280 µs here, the seed draw and the multiplication included), which was
- * about 15 % of a {@code qf-vanilla} step at 8 lines.
+ * (8, 20, 512) activation against 250–280 µs for this class's first fill, the seed draw and the multiplication
+ * included), which was about 15 % of a {@code qf-vanilla} step at 8 lines.
  *
  * <p>How: one 64-bit seed is drawn from libtorch's generator per call, so {@code Engine.setRandomSeed} still fixes
  * every mask (a resumed run draws the same ones as an uninterrupted run). SplitMix64 ({@link SplittableRandom})
